@@ -1,0 +1,255 @@
+"""StreamField blocks. Each block owns its JSON (`get_api_representation`): choosers come out
+resolved (images as rendition sets, snippets as full objects, pages as links), never as ids.
+
+The keys of the StreamBlocks are API contract: a front end switches on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from api.fields import image_representation, model_representation, page_link_representation
+
+from .prefetch import prefetched_in_bulk
+
+
+class PrefetchingChooserMixin:
+    """Load chosen objects with the related rows their JSON needs (renditions, agreements)
+    in one query per block type, and reuse objects already loaded in this request."""
+
+    def bulk_to_python(self, values):
+        objects = prefetched_in_bulk(self.model_class, values)
+        return [objects.get(value) if value is not None else None for value in values]
+
+
+class ImageBlock(PrefetchingChooserMixin, ImageChooserBlock):
+    def get_api_representation(self, value, context=None):
+        return image_representation(value, context)
+
+
+class PartnerCityChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
+    def __init__(self, **kwargs):
+        super().__init__("pages.PartnerCity", **kwargs)
+
+    def deconstruct(self):
+        return blocks.Block.deconstruct(self)
+
+    def get_api_representation(self, value, context=None):
+        return model_representation(value, context)
+
+
+class NetworkChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
+    def __init__(self, **kwargs):
+        super().__init__("pages.Network", **kwargs)
+
+    def deconstruct(self):
+        return blocks.Block.deconstruct(self)
+
+    def get_api_representation(self, value, context=None):
+        return model_representation(value, context)
+
+
+class PageLinkBlock(PrefetchingChooserMixin, blocks.PageChooserBlock):
+    def get_api_representation(self, value, context=None):
+        return page_link_representation(value, context) if value is not None else None
+
+
+class SectionBlock(blocks.StructBlock):
+    """A heading and a few paragraphs: the running text of a page."""
+
+    heading = blocks.CharBlock(
+        max_length=200, help_text="Short heading, e.g. 'Partners from Europe to China'."
+    )
+    text = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "document-link", "ol", "ul"],
+        help_text="The section's text. Link to other pages with the link button.",
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = "Section"
+        preview_value = {
+            "heading": "Partners from Europe to China",
+            "text": "<p>Leeds' first official partner city agreement was signed in 1968.</p>",
+        }
+        description = "A heading with paragraphs of text"
+
+
+class ImageWithCaptionBlock(blocks.StructBlock):
+    """An image with its caption (the image's own caption unless overridden here)."""
+
+    image = ImageBlock(help_text="Choose or upload an image. It must have alt text.")
+    caption = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        help_text="Overrides the image's own caption on this page. Leave empty to use it.",
+    )
+
+    class Meta:
+        icon = "image"
+        label = "Image with caption"
+        description = "A picture with a caption underneath"
+
+    def get_api_representation(self, value, context=None):
+        image = image_representation(value["image"], context)
+        caption = value["caption"] or (image["caption"] if image else "")
+        return {"image": image, "caption": caption}
+
+
+class KeyFigureBlock(blocks.StructBlock):
+    """A number that tells the story at a glance: '190 cities', '10,000 students'."""
+
+    figure = blocks.CharBlock(
+        max_length=30, help_text="The number as readers see it, e.g. '190' or '10,000'."
+    )
+    label = blocks.CharBlock(
+        max_length=60, help_text="What is counted, e.g. 'cities' or 'students'."
+    )
+    context = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        help_text="Optional: one line of context, e.g. 'in the Eurocities network'.",
+    )
+
+    class Meta:
+        icon = "pick"
+        label = "Key figure"
+        preview_value = {"figure": "190", "label": "cities", "context": "in Eurocities"}
+        description = "A big number with a label"
+
+
+class CallToActionBlock(blocks.StructBlock):
+    """A button linking to a page of this site or to another website."""
+
+    label = blocks.CharBlock(max_length=80, help_text="The button text, e.g. 'Find out more'.")
+    page = PageLinkBlock(required=False, help_text="Link to a page of this site, or…")
+    url = blocks.URLBlock(
+        required=False, help_text="…to another website (https://…). Fill in one of the two."
+    )
+
+    class Meta:
+        icon = "link"
+        label = "Call to action"
+        preview_value = {"label": "Find out more", "url": "https://eurocities.eu/"}
+        description = "A button that links somewhere"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = "Choose a page or enter a web address: exactly one of the two."
+            raise blocks.StructBlockValidationError(
+                block_errors={"page": ErrorList([ValidationError(message)])}
+            )
+        return value
+
+    def get_api_representation(self, value, context=None):
+        page = value.get("page")
+        return {
+            "label": value["label"],
+            "page": page_link_representation(page, context) if page else None,
+            "url": value.get("url")
+            or (page_link_representation(page, context)["path"] if page else ""),
+            "external": not page,
+        }
+
+
+class PartnerCitiesTimelineBlock(blocks.StructBlock):
+    """The partner cities on a timeline, in the order the editor puts them."""
+
+    heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Our partner cities'.")
+    cities = blocks.ListBlock(
+        PartnerCityChooserBlock(), help_text="Choose the partner cities to show on the timeline."
+    )
+
+    class Meta:
+        icon = "site"
+        label = "Partner-cities timeline"
+        description = "The partner cities with the years they were signed"
+
+    def get_api_representation(self, value, context=None):
+        # The editor's order is the timeline's order: some cities have only a period, no year.
+        cities = [city for city in value["cities"] if city is not None]
+        return {
+            "heading": value["heading"],
+            "cities": [model_representation(city, context) for city in cities],
+        }
+
+
+class NetworksBlock(blocks.StructBlock):
+    """The city networks Leeds belongs to."""
+
+    heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Global networks'.")
+    networks = blocks.ListBlock(NetworkChooserBlock(), help_text="Choose the networks to show.")
+
+    class Meta:
+        icon = "group"
+        label = "Networks"
+        description = "City networks and Leeds' role in them"
+
+    def get_api_representation(self, value, context=None):
+        return {
+            "heading": value["heading"],
+            "networks": [
+                model_representation(network, context)
+                for network in value["networks"]
+                if network is not None
+            ],
+        }
+
+
+class CaseStudyTeasersBlock(blocks.StructBlock):
+    """Teasers of case studies. Choose some, or leave empty to show the latest ones."""
+
+    heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Case studies'.")
+    case_studies = blocks.ListBlock(
+        PageLinkBlock(page_type="pages.CaseStudyPage"),
+        required=False,
+        help_text="Choose case studies to feature, or leave empty to list the latest published ones.",
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = "Case-study teasers"
+        description = "Cards linking to case studies"
+
+    def get_api_representation(self, value, context=None):
+        from .teasers import case_study_teasers
+
+        chosen = [page for page in value["case_studies"] if page is not None]
+        return {
+            "heading": value["heading"],
+            "case_studies": case_study_teasers(context, chosen=chosen),
+        }
+
+
+class HubBodyBlock(blocks.StreamBlock):
+    section = SectionBlock()
+    partner_cities = PartnerCitiesTimelineBlock()
+    networks = NetworksBlock()
+    case_study_teasers = CaseStudyTeasersBlock()
+    image = ImageWithCaptionBlock()
+    key_figure = KeyFigureBlock()
+    call_to_action = CallToActionBlock()
+
+
+class CaseStudyBodyBlock(blocks.StreamBlock):
+    section = SectionBlock()
+    paragraph = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ol", "ul"],
+        icon="pilcrow",
+        label="Paragraph",
+        help_text="Plain running text without a heading.",
+    )
+    image = ImageWithCaptionBlock()
+    key_figure = KeyFigureBlock()
+    call_to_action = CallToActionBlock()
+
+
+def stream_api(value: Any, context: dict | None) -> Any:
+    return value.stream_block.get_api_representation(value, context)

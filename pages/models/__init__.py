@@ -1,0 +1,16 @@
+from .case_study import CaseStudyPage, CaseStudyTag, PartnerOrganisation
+from .hub import HubPage
+from .network import Network
+from .partner_city import Agreement, PartnerCity
+from .seed_record import SeedRecord
+
+__all__ = [
+    "Agreement",
+    "CaseStudyPage",
+    "CaseStudyTag",
+    "HubPage",
+    "Network",
+    "PartnerCity",
+    "PartnerOrganisation",
+    "SeedRecord",
+]

@@ -1,0 +1,90 @@
+"""City networks Leeds belongs to (Eurocities, OECD Champion Mayors, G20 Global Smart Cities Alliance)."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.models import TranslatableMixin
+from wagtail.search import index
+
+from api.fields import image_field
+
+from .partner_city import validate_not_in_future
+
+
+class Network(TranslatableMixin, index.Indexed, models.Model):
+    """A network or initiative of cities. Chosen by the hub's networks section and by case
+    studies; listed at /api/v2/networks/."""
+
+    name = models.CharField(max_length=200, help_text="The network's full name, e.g. 'Eurocities'.")
+    url = models.URLField(
+        blank=True, help_text="The network's own website (starting with https://)."
+    )
+    year_joined = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), validate_not_in_future],
+        help_text="Year Leeds joined or signed up. Leave empty if unknown.",
+    )
+    role = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Leeds' role in the network, e.g. 'Chair of the Working Group Children and Young People'.",
+    )
+    member_city_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many cities are members, e.g. 190. Leave empty if unknown.",
+    )
+    country_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How many countries the members come from, e.g. 39."
+    )
+    summary = models.TextField(help_text="What the network does and what Leeds gets from it.")
+    image = models.ForeignKey(
+        "media.CustomImage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A logo or picture shown beside the network.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("url"), FieldPanel("summary"), FieldPanel("image")],
+            heading="Network",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("year_joined"), FieldPanel("role")]),
+                FieldRowPanel([FieldPanel("member_city_count"), FieldPanel("country_count")]),
+            ],
+            heading="Leeds' membership",
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("year_joined"),
+        index.FilterField("locale_id"),
+    ]
+
+    api_fields = [
+        APIField("name"),
+        APIField("url"),
+        APIField("year_joined"),
+        APIField("role"),
+        APIField("member_city_count"),
+        APIField("country_count"),
+        APIField("summary"),
+        image_field("image"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = "network"
+        verbose_name_plural = "networks"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

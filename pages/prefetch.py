@@ -1,0 +1,106 @@
+"""Bounded queries for StreamField choosers.
+
+Stock Wagtail loads the objects chosen in a StreamField with one query per block type per
+page, and then each object's related rows (renditions, agreements) with one query per object.
+Here every chooser loads through `prefetched_in_bulk`, which
+
+* fetches the related rows the object's JSON needs (`api_select_related`,
+  `api_prefetch_related` declared on the model) in the same round trip, and
+* inside `request_identity_map()`, reuses what an earlier page of the same request already
+  loaded: a listing first calls `warm_stream_choosers(pages)` so that all pages' choosers are
+  loaded together, and the query count no longer grows with the number of pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import models
+from wagtail import blocks
+
+_identity_map: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "stream_identity_map", default=None
+)
+
+# Related rows each kind of chosen object needs for its JSON.
+PREFETCH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "media.customimage": ((), ("renditions",)),
+    "pages.partnercity": (("locale", "image"), ("agreements", "image__renditions")),
+    "pages.network": (("locale", "image"), ("image__renditions",)),
+}
+
+
+def _queryset(model: type[models.Model]) -> models.QuerySet:
+    label = model._meta.label_lower
+    queryset = model._default_manager.all()
+    if label in PREFETCH:
+        select, prefetch = PREFETCH[label]
+        queryset = queryset.select_related(*select).prefetch_related(*prefetch)
+    elif hasattr(model, "url_path"):  # pages: a link needs locale and path, nothing more
+        queryset = queryset.select_related("locale")
+    return queryset
+
+
+@contextlib.contextmanager
+def request_identity_map() -> Iterator[dict]:
+    token = _identity_map.set(defaultdict(dict))
+    try:
+        yield _identity_map.get()
+    finally:
+        _identity_map.reset(token)
+
+
+def prefetched_in_bulk(model: type[models.Model], ids: Iterable[Any]) -> dict[Any, models.Model]:
+    wanted = {value for value in ids if value is not None}
+    identity = _identity_map.get()
+    if identity is None:
+        return _queryset(model).in_bulk(wanted) if wanted else {}
+    known = identity[model]
+    missing = wanted - known.keys()
+    if missing:
+        found = _queryset(model).in_bulk(missing)
+        known.update(found)
+        for pk in missing - found.keys():
+            known[pk] = None  # remember deletions so they are not queried again
+    return {pk: known[pk] for pk in wanted if known.get(pk) is not None}
+
+
+def _collect(block: blocks.Block, raw: Any, acc: dict[type, set]) -> None:
+    if raw is None:
+        return
+    if isinstance(block, blocks.ChooserBlock):
+        if isinstance(raw, (int, str)):
+            acc[block.model_class].add(raw)
+    elif isinstance(block, blocks.StreamBlock):
+        for item in raw or []:
+            child = block.child_blocks.get(item.get("type")) if isinstance(item, dict) else None
+            if child is not None:
+                _collect(child, item.get("value"), acc)
+    elif isinstance(block, blocks.StructBlock):
+        if isinstance(raw, dict):
+            for name, child in block.child_blocks.items():
+                _collect(child, raw.get(name), acc)
+    elif isinstance(block, blocks.ListBlock):
+        for item in raw or []:
+            if isinstance(item, dict) and item.get("type") == "item" and "value" in item:
+                item = item["value"]
+            _collect(block.child_block, item, acc)
+
+
+def warm_stream_choosers(instances: Iterable[models.Model], field_names: Iterable[str]) -> None:
+    """Load every object chosen in these instances' StreamFields with one query per model."""
+    if _identity_map.get() is None:
+        return
+    acc: dict[type, set] = defaultdict(set)
+    for instance in instances:
+        for name in field_names:
+            value = getattr(instance, name, None)
+            if value is None or not hasattr(value, "stream_block"):
+                continue
+            _collect(value.stream_block, list(value.raw_data), acc)
+    for model, ids in acc.items():
+        prefetched_in_bulk(model, ids)

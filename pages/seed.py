@@ -1,0 +1,415 @@
+"""Builds the site from `pages/data/seed.toml`. Idempotent, and it keeps editors' changes.
+
+Every object load_seed writes gets a SeedRecord with two hashes: the seed entry it came from
+(`fingerprint`) and the object's state right after writing (`state`). On a rerun an object is
+
+* created if it has no record (or its record points at a deleted object),
+* left alone if the seed entry is unchanged,
+* updated if the seed entry changed and the object is still as load_seed left it,
+* kept (with a message) if an editor changed it since, unless `force=True`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import tomllib
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.images import ImageFile
+from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Site
+
+from pages.models import (
+    Agreement,
+    CaseStudyPage,
+    HubPage,
+    Network,
+    PartnerCity,
+    PartnerOrganisation,
+    SeedRecord,
+)
+
+SEED_FILE = Path(__file__).resolve().parent / "data" / "seed.toml"
+
+
+def digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def load_seed_file(path: Path = SEED_FILE) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def placeholder_image(title: str, caption: str, colour: str) -> bytes:
+    """An honest placeholder: a flat colour with the source's file name written on it."""
+    image = PILImage.new("RGB", (1600, 1000), colour)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=56)
+    small = ImageFont.load_default(size=36)
+    draw.text((80, 380), title, fill="white", font=font)
+    draw.text((80, 480), caption, fill="white", font=small)
+    draw.text(
+        (80, 880),
+        "Placeholder image: the original photograph is not part of the seed",
+        fill="white",
+        font=small,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def coordinate(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
+
+
+class SeedLoader:
+    def __init__(self, data: dict, *, force: bool = False, log: Callable[[str], None] = print):
+        self.data = data
+        self.force = force
+        self.log = log
+        self.images: dict[str, Any] = {}
+        self.cities: dict[str, PartnerCity] = {}
+        self.networks: dict[str, Network] = {}
+        self.pages: dict[str, CaseStudyPage] = {}
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+
+    # --- bookkeeping -------------------------------------------------------------------
+    def _record(self, key: str, model) -> tuple[SeedRecord | None, Any]:
+        record = SeedRecord.objects.filter(key=key).first()
+        if record is None:
+            return None, None
+        obj = model._default_manager.filter(pk=record.object_id).first()
+        return record, obj
+
+    def _save_record(self, key: str, obj, fingerprint: str, state: str) -> None:
+        SeedRecord.objects.update_or_create(
+            key=key,
+            defaults={
+                "content_type": obj._meta.label_lower,
+                "object_id": obj.pk,
+                "fingerprint": fingerprint,
+                "state": state,
+            },
+        )
+
+    def _sync(self, key: str, model, entry: dict, state_of, create, update) -> Any:
+        """Create, update, keep or leave one seeded object (see the module docstring)."""
+        fingerprint = digest(entry)
+        record, obj = self._record(key, model)
+        if obj is None:
+            obj = create()
+            self._save_record(key, obj, fingerprint, state_of(obj))
+            self.counts["created"] += 1
+            self.log(f"  created {key}")
+            return obj
+        if record.fingerprint == fingerprint and not self.force:
+            self.counts["unchanged"] += 1
+            return obj
+        if state_of(obj) != record.state and not self.force:
+            self.counts["kept"] += 1
+            self.log(
+                f"  kept {key}: changed by an editor since the last load (use --force to overwrite)"
+            )
+            return obj
+        update(obj)
+        self._save_record(key, obj, fingerprint, state_of(obj))
+        self.counts["updated"] += 1
+        self.log(f"  updated {key}")
+        return obj
+
+    # --- images --------------------------------------------------------------------------
+    def load_images(self) -> None:
+        Image = get_image_model()
+        self.log("Images")
+
+        def state(image) -> str:
+            return digest(
+                [image.title, image.alt_text, image.caption, image.credit, image.file_hash]
+            )
+
+        for entry in self.data["images"]:
+
+            def apply(image, entry=entry):
+                image.title = entry["title"]
+                image.alt_text = entry["alt"]
+                image.caption = entry["caption"]
+                image.credit = entry.get("credit", "Placeholder generated by load_seed")
+                content = placeholder_image(entry["title"], entry["caption"], entry["colour"])
+                image.file = ImageFile(io.BytesIO(content), name=f"seed-{entry['key']}.jpg")
+                image.file_size = len(content)
+                image.file_hash = hashlib.sha1(content).hexdigest()
+                image.save()
+                return image
+
+            image = self._sync(
+                f"image:{entry['key']}",
+                Image,
+                entry,
+                state,
+                lambda apply=apply: apply(Image()),
+                apply,
+            )
+            self.images[entry["key"]] = image
+
+    def prepare_renditions(self) -> None:
+        """Renditions are made here, once, so that no request has to make them."""
+        from api.fields import all_filters
+
+        for image in self.images.values():
+            image.get_renditions(*all_filters())
+
+    # --- snippets --------------------------------------------------------------------------
+    def load_partner_cities(self, locale: Locale) -> None:
+        self.log("Partner cities")
+
+        def state(city) -> str:
+            return digest(
+                [
+                    city.name,
+                    city.country,
+                    city.year_signed,
+                    city.period,
+                    city.summary,
+                    coordinate(city.latitude),
+                    coordinate(city.longitude),
+                    city.image_id,
+                    [(a.title, a.date, a.date_precision, a.status) for a in city.agreements.all()],
+                ]
+            )
+
+        for entry in self.data["partner_cities"]:
+
+            def apply(city, entry=entry):
+                city.locale = locale
+                city.name = entry["name"]
+                city.country = entry["country"]
+                city.year_signed = entry.get("year_signed")
+                city.period = entry.get("period", "")
+                city.summary = entry["summary"]
+                city.latitude = coordinate(entry.get("latitude"))
+                city.longitude = coordinate(entry.get("longitude"))
+                city.image = self.images.get(entry.get("image", ""))
+                city.agreements = [
+                    Agreement(
+                        title=a["title"],
+                        date=datetime.date.fromisoformat(a["date"]) if a.get("date") else None,
+                        date_precision=a.get("date_precision", "day"),
+                        status=a["status"],
+                    )
+                    for a in entry.get("agreements", [])
+                ]
+                city.full_clean()
+                city.save()
+                return city
+
+            self.cities[entry["key"]] = self._sync(
+                f"partner_city:{entry['key']}",
+                PartnerCity,
+                entry,
+                state,
+                lambda apply=apply: apply(PartnerCity()),
+                apply,
+            )
+
+    def load_networks(self, locale: Locale) -> None:
+        self.log("Networks")
+        fields = [
+            "name",
+            "url",
+            "year_joined",
+            "role",
+            "member_city_count",
+            "country_count",
+            "summary",
+        ]
+
+        def state(network) -> str:
+            return digest([getattr(network, f) for f in fields] + [network.image_id])
+
+        for entry in self.data["networks"]:
+
+            def apply(network, entry=entry):
+                network.locale = locale
+                for field in fields:
+                    setattr(
+                        network, field, entry.get(field, "" if field in {"url", "role"} else None)
+                    )
+                network.image = self.images.get(entry.get("image", ""))
+                network.full_clean()
+                network.save()
+                return network
+
+            self.networks[entry["key"]] = self._sync(
+                f"network:{entry['key']}",
+                Network,
+                entry,
+                state,
+                lambda apply=apply: apply(Network()),
+                apply,
+            )
+
+    # --- pages -------------------------------------------------------------------------------
+    def _stream(self, body: list[dict]) -> list[dict]:
+        """Seed body entries -> StreamField data, with seed keys resolved to ids."""
+        out = []
+        for item in body:
+            kind = item["type"]
+            value = {k: v for k, v in item.items() if k != "type"}
+            if kind == "partner_cities":
+                value["cities"] = [self.cities[key].pk for key in value["cities"]]
+            elif kind == "networks":
+                value["networks"] = [self.networks[key].pk for key in value["networks"]]
+            elif kind == "case_study_teasers":
+                value["case_studies"] = [
+                    self.pages[s].pk for s in value["case_studies"] if s in self.pages
+                ]
+            elif kind == "image":
+                value["image"] = self.images[value["image"]].pk
+            elif kind == "call_to_action":
+                page = self.pages.get(value.pop("page", ""))
+                value["page"] = page.pk if page else None
+                value.setdefault("url", "")
+            elif kind == "paragraph":
+                value = value["text"]
+            out.append({"type": kind, "value": value})
+        return out
+
+    @staticmethod
+    def _page_state(page: Page) -> str:
+        page = Page.objects.get(pk=page.pk)
+        return digest([page.latest_revision_id, page.live, page.has_unpublished_changes])
+
+    def _publish(self, page: Page) -> None:
+        page.full_clean()
+        revision = page.save_revision(log_action=True)
+        revision.publish()
+
+    def load_hub(self, root: Page, locale: Locale) -> HubPage:
+        entry = self.data["hub"]
+        site = self.data["site"]
+
+        def apply(hub: HubPage) -> HubPage:
+            hub.title = entry["title"]
+            hub.introduction = entry["introduction"]
+            hub.hero_image = self.images[entry["hero_image"]]
+            hub.hero_caption = entry["hero_caption"]
+            hub.search_description = entry.get("search_description", "")
+            hub.body = self._stream(entry["body"])
+            if hub.pk is None:
+                hub.slug = site["hub_slug"]
+                hub.locale = locale
+                root.add_child(instance=hub)
+            self._publish(hub)
+            return hub
+
+        # The hub's body refers to case studies, which must exist first: create a bare hub
+        # (without body) on the first run, then write its full content in a second pass.
+        return self._sync(
+            "page:hub",
+            HubPage,
+            {"hub": entry, "refs": self._refs()},
+            self._page_state,
+            lambda: apply(HubPage()),
+            apply,
+        )
+
+    def _refs(self) -> dict:
+        return {
+            "images": {k: v.pk for k, v in self.images.items()},
+            "cities": {k: v.pk for k, v in self.cities.items()},
+            "networks": {k: v.pk for k, v in self.networks.items()},
+            "pages": {k: v.pk for k, v in self.pages.items()},
+        }
+
+    def load_case_studies(self, hub: HubPage) -> None:
+        self.log("Case studies")
+        for entry in self.data["case_studies"]:
+
+            def apply(page: CaseStudyPage, entry=entry) -> CaseStudyPage:
+                page.title = entry["title"]
+                page.summary = entry["summary"]
+                page.hero_image = self.images[entry["hero_image"]]
+                page.body = self._stream(entry["body"])
+                page.related_partner_city = self.cities.get(entry.get("related_partner_city", ""))
+                page.related_network = self.networks.get(entry.get("related_network", ""))
+                page.find_out_more_url = entry.get("find_out_more_url", "")
+                page.find_out_more_label = entry.get("find_out_more_label", "")
+                page.partner_organisations = [
+                    PartnerOrganisation(name=o["name"], url=o.get("url", ""))
+                    for o in entry.get("partner_organisations", [])
+                ]
+                if page.pk is None:
+                    page.slug = entry["slug"]
+                    page.locale = hub.locale
+                    hub.add_child(instance=page)
+                page.themes.set(entry.get("themes", []))
+                self._publish(page)
+                return page
+
+            self.pages[entry["slug"]] = self._sync(
+                f"page:case_study:{entry['slug']}",
+                CaseStudyPage,
+                {"entry": entry, "refs": self._refs()},
+                self._page_state,
+                lambda apply=apply: apply(CaseStudyPage()),
+                apply,
+            )
+
+    def ensure_hub_shell(self, root: Page, locale: Locale) -> HubPage:
+        record, hub = self._record("page:hub", HubPage)
+        if hub is not None:
+            return hub
+        entry = self.data["hub"]
+        hub = HubPage(
+            title=entry["title"],
+            slug=self.data["site"]["hub_slug"],
+            introduction=entry["introduction"],
+            locale=locale,
+        )
+        root.add_child(instance=hub)
+        hub.save_revision().publish()
+        # An empty fingerprint makes the full load below write the real content.
+        self._save_record("page:hub", hub, "", self._page_state(hub))
+        return hub
+
+    def point_site_at(self, hub: HubPage) -> None:
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            site = Site(hostname="localhost", port=80, is_default_site=True)
+        old_root_id = site.root_page_id
+        site.root_page = hub
+        site.site_name = self.data["site"]["site_name"]
+        site.save()
+        # Wagtail's own "Welcome to your new Wagtail site!" page has no place here.
+        if old_root_id and old_root_id != hub.pk:
+            stale = Page.objects.filter(pk=old_root_id, depth=2).exclude(pk=hub.pk).first()
+            if stale is not None and stale.specific_class is Page:
+                stale.delete()
+
+    @transaction.atomic
+    def run(self) -> dict[str, int]:
+        locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+        root = Page.get_first_root_node()
+        self.load_images()
+        self.load_partner_cities(locale)
+        self.load_networks(locale)
+        self.log("Hub")
+        hub = self.ensure_hub_shell(root, locale)
+        self.point_site_at(hub)
+        self.load_case_studies(hub)
+        hub = self.load_hub(root, locale)
+        self.point_site_at(hub)
+        transaction.on_commit(self.prepare_renditions)
+        return self.counts

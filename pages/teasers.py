@@ -1,0 +1,56 @@
+"""Case-study teasers: what the hub shows of its case studies (in its body and in `meta`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.fields import locale_code, page_path, thumbnail_representation
+
+TEASER_LIMIT = 12
+
+
+def teaser(page, context: dict | None) -> dict[str, Any]:
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "summary": page.summary,
+        "path": page_path(page, context),
+        "locale": locale_code(page),
+        "first_published_at": page.first_published_at.isoformat()
+        if page.first_published_at
+        else None,
+        "thumbnail": thumbnail_representation(page.hero_image, context),
+    }
+
+
+def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict[str, Any]:
+    """Chosen case studies (only those live and public), or the latest under the hub.
+
+    Computed once per request: the hub's body block and its `meta` share the result."""
+    from pages.models import CaseStudyPage
+
+    context = context if context is not None else {}
+    hub = context.get("page")
+    cache_key = ("case_study_teasers", tuple(page.pk for page in chosen or ()))
+    cache = context.setdefault("_teaser_cache", {})
+    if cache_key in cache:
+        return cache[cache_key]
+    queryset = (
+        CaseStudyPage.objects.live()
+        .public()
+        .select_related("locale", "hero_image")
+        .prefetch_related("hero_image__renditions")
+    )
+    if chosen:
+        by_id = queryset.in_bulk([page.pk for page in chosen])
+        items = [by_id[page.pk] for page in chosen if page.pk in by_id]
+        total = len(items)
+    elif hub is not None:
+        queryset = queryset.child_of(hub).order_by("-first_published_at", "-pk")
+        items = list(queryset[:TEASER_LIMIT])
+        total = len(items) if len(items) < TEASER_LIMIT else queryset.count()
+    else:
+        items, total = [], 0
+    result = {"total_count": total, "items": [teaser(page, context) for page in items]}
+    cache[cache_key] = result
+    return result
