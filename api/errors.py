@@ -1,0 +1,61 @@
+"""One error shape everywhere: {"message": "...", "status": <code>} with a 4xx status."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+from wagtail.api.v2.utils import BadRequestError
+
+
+def error_body(message: str, status: int) -> dict:
+    return {"message": message, "status": status}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, BadRequestError):
+        return Response(error_body(str(exc), 400), status=400)
+    if isinstance(exc, Http404):
+        return Response(error_body(str(exc) or "Not found.", 404), status=404)
+    if isinstance(exc, (ValueError, OverflowError, DjangoValidationError, TypeError)):
+        return Response(error_body(f"Invalid query parameter: {exc}", 400), status=400)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        detail = response.data.get("detail") if isinstance(response.data, dict) else None
+        message = str(detail) if detail else str(exc)
+        response.data = error_body(message, response.status_code)
+        return response
+    return None
+
+
+def json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse(error_body(message, status), status=status)
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error("Not found.", 404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        return json_error("Internal server error.", 500)
+    from django.views.defaults import server_error
+
+    return server_error(request)
+
+
+def handler400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error("Bad request.", 400)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
+
+
+__all__ = ["exception_handler", "exceptions", "handler400", "handler404", "handler500"]

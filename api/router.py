@@ -1,0 +1,21 @@
+"""THE one place API endpoints are registered (namespace "wagtailapi_v2"), mounted once."""
+
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v3.urls import api as api_v3
+
+from api.views import (
+    DocumentsAPIViewSet,
+    ImagesAPIViewSet,
+    NetworkAPIViewSet,
+    PagesAPIViewSet,
+    PartnerCityAPIViewSet,
+)
+
+api_router = WagtailAPIRouter("wagtailapi_v2")
+api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("partner-cities", PartnerCityAPIViewSet)
+api_router.register_endpoint("networks", NetworkAPIViewSet)
+
+__all__ = ["api_router", "api_v3"]

@@ -1,0 +1,121 @@
+"""Serializers: pages carry locale, breadcrumbs and translations in `meta`; snippets come out
+in the same shape as where they are embedded."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from rest_framework.fields import Field
+from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
+
+from api.fields import locale_code, model_representation, page_link_representation
+from pages.routing import public_path
+from pages.teasers import case_study_teasers
+
+
+class BreadcrumbsField(Field):
+    """Ancestors from the hub (the site root) down to the page's parent."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        ancestors = (
+            page.get_ancestors().filter(depth__gt=1).select_related("locale").order_by("depth")
+        )
+        return [
+            {"id": a.pk, "title": a.title, "path": public_path(a), "locale": locale_code(a)}
+            for a in ancestors
+        ]
+
+
+class TranslationsField(Field):
+    """Every live, public version of this page in another locale (for a language switcher)."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        base = self.context.get("base_queryset")
+        queryset = page.get_translations(inclusive=False).live().select_related("locale")
+        if base is not None:
+            queryset = queryset.filter(pk__in=base.values("pk"))
+        return [
+            {
+                "locale": locale_code(p),
+                "id": p.pk,
+                "title": p.title,
+                "path": public_path(p),
+            }
+            for p in queryset.order_by("locale__language_code")
+        ]
+
+
+class PathField(Field):
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        return public_path(page)
+
+
+class CaseStudyTeasersMetaField(Field):
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        from pages.models import HubPage
+
+        if not isinstance(page, HubPage):
+            return None
+        self.context["page"] = page
+        return case_study_teasers(self.context)
+
+
+class PageSerializer(WagtailPageSerializer):
+    path = PathField()
+    breadcrumbs = BreadcrumbsField()
+    translations = TranslationsField()
+    case_study_teasers = CaseStudyTeasersMetaField()
+
+    def to_representation(self, instance):
+        # Blocks read the page being serialized from the shared context (teasers need it).
+        self.context["page"] = instance
+        return super().to_representation(instance)
+
+
+class LocaleCodeField(Field):
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        return locale_code(obj)
+
+
+class SnippetSerializer(BaseSerializer):
+    """Snippets through their `api_fields` allowlist, identical to their embedded form."""
+
+    locale = LocaleCodeField()
+
+    def to_representation(self, instance):
+        full = model_representation(instance, self.context)
+        data: OrderedDict = OrderedDict(id=instance.pk)
+        meta = OrderedDict()
+        for name, field in self.fields.items():
+            if name in self.meta_fields:
+                meta[name] = field.to_representation(field.get_attribute(instance))
+            elif name in full:
+                data[name] = full[name]
+        data["meta"] = meta
+        data.move_to_end("meta", last=False)
+        data.move_to_end("id", last=False)
+        return data
+
+
+__all__ = ["PageSerializer", "SnippetSerializer", "page_link_representation"]

@@ -1,0 +1,186 @@
+"""Endpoints that differ from Wagtail's: resolved content, bounded queries, friendly paths."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect
+from wagtail.api.v2.filters import (
+    ChildOfFilter,
+    DescendantOfFilter,
+    FieldsFilter,
+    OrderingFilter,
+    SearchFilter,
+    TranslationOfFilter,
+)
+from wagtail.api.v2.filters import (
+    LocaleFilter as PageLocaleFilter,
+)
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet
+from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Locale, Page
+
+from api.filters import LocaleFilter, YearRangeFilter
+from api.serializers import PageSerializer, SnippetSerializer
+from pages.models import Network, PartnerCity
+from pages.prefetch import request_identity_map, warm_stream_choosers
+from pages.routing import split_language
+from pages.visibility import public_pages
+
+
+class BoundedQueriesMixin:
+    """Serialize inside one identity map so chosen objects load once per request."""
+
+    def listing_view(self, request):
+        with request_identity_map():
+            return super().listing_view(request)
+
+    def detail_view(self, request, pk):
+        with request_identity_map():
+            return super().detail_view(request, pk)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return page
+
+
+class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
+    base_serializer_class = PageSerializer
+    meta_fields = [
+        *WagtailPagesAPIViewSet.meta_fields,
+        "path",
+        "breadcrumbs",
+        "translations",
+        "case_study_teasers",
+    ]
+    detail_only_fields = [
+        *WagtailPagesAPIViewSet.detail_only_fields,
+        "breadcrumbs",
+        "translations",
+        "case_study_teasers",
+    ]
+    listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "path"]
+
+    @classmethod
+    def get_detail_default_fields(cls, model):
+        return [
+            *super().get_detail_default_fields(model),
+            "path",
+            "breadcrumbs",
+            "translations",
+            "case_study_teasers",
+        ]
+
+    def get_base_queryset(self):
+        try:
+            return public_pages(self.request)
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if queryset.model is not Page:
+            select = ["locale", *getattr(queryset.model, "api_select_related", ())]
+            queryset = queryset.select_related(*select).prefetch_related(
+                *getattr(queryset.model, "api_prefetch_related", ())
+            )
+        else:
+            queryset = queryset.select_related("locale")
+        return queryset
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        many = kwargs.get("many")
+        if many and instance is not None:
+            instance = list(instance)
+            warm_stream_choosers(instance, ("body",))
+        return super().get_serializer(instance, *args, **kwargs)
+
+    def find_object(self, queryset, request):
+        if "html_path" not in request.GET:
+            return super().find_object(queryset, request)
+        language, slugs = split_language(request.GET["html_path"])
+        try:
+            locale = Locale.objects.get(language_code=language)
+        except Locale.DoesNotExist:
+            return None
+        from pages.models import HubPage
+
+        hub = HubPage.objects.filter(locale=locale, depth=2).order_by("path").first()
+        if hub is None:
+            return None
+        url_path = hub.url_path + "".join(f"{slug}/" for slug in slugs)
+        return queryset.filter(url_path=url_path, locale=locale).first()
+
+    def find_view(self, request):
+        # Same as Wagtail's, but the redirect stays on the host the client called (or the
+        # configured public API URL) and is relative, so a client behind a proxy can follow it.
+        queryset = self.get_queryset()
+        obj = self.find_object(queryset, request)
+        if obj is None:
+            raise Http404("No public page at this path.")
+        query = request.GET.copy()
+        for param in self.find_query_parameters:
+            query.pop(param, None)
+        base = getattr(settings, "WAGTAILAPI_BASE_URL", "").rstrip("/")
+        url = f"{base}/api/v2/pages/{obj.pk}/"
+        if query:
+            url = f"{url}?{query.urlencode()}"
+        return redirect(url)
+
+
+class ImagesAPIViewSet(BoundedQueriesMixin, ImagesAPIViewSet):
+    pass
+
+
+class DocumentsAPIViewSet(BoundedQueriesMixin, DocumentsAPIViewSet):
+    pass
+
+
+class SnippetAPIViewSet(BoundedQueriesMixin, BaseAPIViewSet):
+    """Read-only snippet endpoint with filters, ordering, search and ?locale=."""
+
+    base_serializer_class = SnippetSerializer
+    filter_backends = [FieldsFilter, LocaleFilter, YearRangeFilter, OrderingFilter, SearchFilter]
+    known_query_parameters = BaseAPIViewSet.known_query_parameters.union(
+        ["locale", "year_from", "year_to"]
+    )
+    meta_fields = [*BaseAPIViewSet.meta_fields, "locale"]
+    listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "locale"]
+    year_filter_field: str | None = None
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        return [*cls.listing_default_fields, *[f.name for f in model.api_fields]]
+
+    def get_queryset(self):
+        from pages.prefetch import _queryset
+
+        return _queryset(self.model).order_by(*self.model._meta.ordering, "id")
+
+
+class PartnerCityAPIViewSet(SnippetAPIViewSet):
+    name = "partner-cities"
+    model = PartnerCity
+    year_filter_field = "year_signed"
+
+
+class NetworkAPIViewSet(SnippetAPIViewSet):
+    name = "networks"
+    model = Network
+    year_filter_field = "year_joined"
+
+
+__all__ = [
+    "ChildOfFilter",
+    "DescendantOfFilter",
+    "DocumentsAPIViewSet",
+    "ImagesAPIViewSet",
+    "NetworkAPIViewSet",
+    "PageLocaleFilter",
+    "PagesAPIViewSet",
+    "PartnerCityAPIViewSet",
+    "TranslationOfFilter",
+]
