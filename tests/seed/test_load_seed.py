@@ -1,0 +1,127 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Site
+
+from media.models import CustomImage
+from pages.models import Agreement, CaseStudyPage, HubPage, Network, PartnerCity
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "pages": sorted(Page.objects.values_list("id", "title", "latest_revision_id")),
+        "cities": sorted(PartnerCity.objects.values_list("id", "name")),
+        "agreements": Agreement.objects.count(),
+        "networks": sorted(Network.objects.values_list("id", "name")),
+        "images": sorted(CustomImage.objects.values_list("id", "title", "file")),
+    }
+
+
+def run_seed(*args):
+    out = io.StringIO()
+    call_command("load_seed", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_builds_the_hub_as_the_site_root_with_four_case_studies_below_it():
+    site = Site.objects.get(is_default_site=True)
+    hub = site.root_page.specific
+    assert isinstance(hub, HubPage)
+    assert hub.depth == 2
+    children = [page.specific for page in hub.get_children()]
+    assert sorted(page.title for page in children) == [
+        "Bambisanani Partnership",
+        "Eurocities Working Group Children and Young People",
+        "G20 Global Smart Cities Alliance",
+        "Lille",
+    ]
+    assert all(isinstance(page, CaseStudyPage) and page.live for page in children)
+    assert not Page.objects.filter(depth=2).exclude(pk=hub.pk).filter(locale=hub.locale).exists()
+
+
+def test_running_the_seed_again_changes_nothing_and_creates_no_duplicates():
+    before = snapshot()
+    output = run_seed()
+    assert snapshot() == before
+    assert "0 created, 0 updated" in output
+
+
+def test_the_seed_prints_progress():
+    output = run_seed()
+    for step in ("Images", "Partner cities", "Networks", "Hub", "Case studies", "Seed loaded"):
+        assert step in output
+
+
+def test_an_editors_change_survives_a_rerun_unless_forced():
+    lille = CaseStudyPage.objects.get(slug="lille")
+    lille.title = "Lille (edited by an editor)"
+    lille.save_revision().publish()
+    run_seed()
+    assert CaseStudyPage.objects.get(slug="lille").title == "Lille (edited by an editor)"
+
+    # Even when the seed's own entry for the page changes, the editor's version wins...
+    from pages import seed
+
+    data = seed.load_seed_file()
+    data["case_studies"][0]["summary"] = "A new seed summary"
+    messages = []
+    seed.SeedLoader(data, log=messages.append).run()
+    assert any("kept page:case_study:lille" in m for m in messages)
+    assert CaseStudyPage.objects.get(slug="lille").title == "Lille (edited by an editor)"
+    # ...unless the operator asks for the seed to win.
+    seed.SeedLoader(data, force=True, log=messages.append).run()
+    lille = CaseStudyPage.objects.get(slug="lille")
+    assert (lille.title, lille.summary) == ("Lille", "A new seed summary")
+
+
+def test_an_editors_snippet_change_survives_a_rerun():
+    city = PartnerCity.objects.get(name="Durban")
+    city.summary = "Edited summary"
+    city.save()
+    run_seed()
+    assert PartnerCity.objects.get(name="Durban").summary == "Edited summary"
+
+
+def test_force_restores_seed_content_over_an_editors_change(monkeypatch):
+    from pages import seed
+
+    data = seed.load_seed_file()
+    data["partner_cities"][0]["summary"] = "A changed seed summary"
+    city = PartnerCity.objects.get(name="Lille")
+    city.summary = "Editor's summary"
+    city.save()
+    seed.SeedLoader(data, log=lambda m: None).run()
+    assert PartnerCity.objects.get(name="Lille").summary == "Editor's summary"
+    seed.SeedLoader(data, force=True, log=lambda m: None).run()
+    assert PartnerCity.objects.get(name="Lille").summary == "A changed seed summary"
+
+
+def test_a_changed_seed_entry_updates_an_object_nobody_edited():
+    from pages import seed
+
+    data = seed.load_seed_file()
+    data["networks"][0]["member_city_count"] = 200
+    counts = seed.SeedLoader(data, log=lambda m: None).run()
+    assert Network.objects.get(name="Eurocities").member_city_count == 200
+    assert counts["updated"] == 1
+
+
+def test_a_deleted_seeded_case_study_is_recreated():
+    CaseStudyPage.objects.get(slug="bambisanani-partnership").delete()
+    run_seed()
+    assert CaseStudyPage.objects.filter(slug="bambisanani-partnership", live=True).exists()
+
+
+def test_placeholder_images_are_titled_after_the_source_file_names_with_alt_text_and_caption():
+    titles = set(CustomImage.objects.values_list("title", flat=True))
+    assert {
+        "Lille edited.jpg",
+        "Eurocities%20Working%20Group_edited.jpg",
+        "Cropped%20-%20LCC%20Cityscapes%20-%20Pla",
+        "Bambisanani%206_edited.jpg",
+    } <= titles
+    for image in CustomImage.objects.all():
+        assert image.alt_text and image.caption and image.width == 1600

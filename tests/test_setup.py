@@ -1,0 +1,61 @@
+"""The project's own wiring: checks pass, migrations match the models, the layout holds."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_django_system_checks_pass():
+    call_command("check", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit:
+        pytest.fail(f"models have changes with no migration:\n{out.getvalue()}")
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^make \w+", readme, flags=re.M)
+    assert commands[:2] == ["make run", "make test"]
+
+
+def test_ci_calls_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    names = set()
+    for path in (ROOT / "settings").glob("*.py"):
+        text = path.read_text()
+        names |= set(re.findall(r"""os\.environ(?:\.get)?\(\s*["']([A-Z_]+)["']""", text))
+        names |= set(re.findall(r"""os\.environ\[["']([A-Z_]+)["']\]""", text))
+        names |= set(
+            re.findall(r"""(?:required|env_list|env_bool|env_int)\(\s*["']([A-Z_]+)["']""", text)
+        )
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / ".env.example").read_text()
+    missing_readme = sorted(n for n in names if f"`{n}`" not in readme)
+    missing_example = sorted(n for n in names if not re.search(rf"^#?\s*{n}=", example, flags=re.M))
+    assert not missing_readme, f"not in README.md's table: {missing_readme}"
+    assert not missing_example, f"not in .env.example: {missing_example}"
+
+
+def test_imports_run_one_way():
+    """settings -> nothing; pages -> api.fields only; nothing imports tests."""
+    for path in (ROOT / "pages").rglob("*.py"):
+        text = path.read_text()
+        bad = re.findall(r"^\s*(?:from|import) api\.(?!fields\b)\w+", text, flags=re.M)
+        assert not bad, f"{path} imports {bad}"
+    for folder in ("cms", "pages", "api", "media", "settings"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert not re.search(r"^\s*(from|import) tests\b", path.read_text(), flags=re.M), path
