@@ -1,0 +1,225 @@
+// The reference front end: renders pages from the CMS's JSON API alone. No build step.
+// Copy freely: one function per block type, routing by URL path through pages/find.
+
+const API = (window.API_URL || "http://127.0.0.1:8000").replace(/\/$/, "");
+const LANGUAGE_NAMES = { en: "English", fr: "Français", de: "Deutsch", "zh-hans": "中文", cs: "Čeština" };
+
+const main = document.getElementById("app");
+const languages = document.querySelector(".languages");
+const previewBanner = document.querySelector(".preview-banner");
+
+// --- HTML helpers: every interpolated value is escaped unless it is wrapped in raw() ---
+const escapeHTML = (value) =>
+  String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const raw = (value) => ({ __html: value ?? "" });
+function html(strings, ...values) {
+  return strings.reduce((out, string, i) => {
+    const value = values[i - 1];
+    const text = Array.isArray(value)
+      ? value.join("")
+      : value && value.__html !== undefined
+        ? value.__html
+        : escapeHTML(value);
+    return out + text + string;
+  });
+}
+
+// --- API ---
+class APIError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function getJSON(url) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" } });
+  } catch {
+    throw new APIError(`The content service at ${API} cannot be reached.`, 0);
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new APIError(data.message || response.statusText, response.status);
+  return data;
+}
+
+// pages/find answers with a redirect to the page's detail URL; fetch follows it.
+function fetchPage(path, query) {
+  if (path === "/preview" || path === "/preview/") {
+    const token = query.get("preview_token") || "";
+    return getJSON(`${API}/api/v2/preview/?preview_token=${encodeURIComponent(token)}`);
+  }
+  return getJSON(`${API}/api/v2/pages/find/?html_path=${encodeURIComponent(path)}`);
+}
+
+// --- Images: <picture> with AVIF and WebP sources, JPEG fallback, from the rendition data ---
+function picture(image, { sizes, eager = false } = {}) {
+  if (!image) return "";
+  const srcset = image.srcset || {};
+  const sizesAttr = sizes || image.sizes || "100vw";
+  const sources = ["avif", "webp"]
+    .filter((format) => srcset[format])
+    .map((format) => html`<source type="image/${format}" srcset="${srcset[format]}" sizes="${sizesAttr}">`);
+  const src = image.src || image;
+  return html`<picture>${sources}<img src="${src.url}" srcset="${srcset.jpeg || ""}"
+    sizes="${sizesAttr}" width="${src.width}" height="${src.height}" alt="${image.alt}"
+    loading="${eager ? "eager" : "lazy"}"></picture>`;
+}
+
+function figure(image, caption, options) {
+  if (!image) return "";
+  const credit = image.credit ? html`<small class="credit">${image.credit}</small>` : "";
+  return html`<figure>${raw(picture(image, options))}
+    <figcaption>${caption || image.caption || ""} ${raw(credit)}</figcaption></figure>`;
+}
+
+// --- Blocks: one renderer per StreamField block type (the "type" key in the JSON) ---
+const blocks = {
+  section: (v) => html`<section class="section"><h2>${v.heading}</h2>${raw(v.text)}</section>`,
+  paragraph: (v) => html`<div class="paragraph">${raw(v)}</div>`,
+  image: (v) => figure(v.image, v.caption),
+  key_figure: (v) => html`<p class="key-figure"><strong>${v.figure}</strong>
+    <span class="label">${v.label}</span> <span class="context">${v.context}</span></p>`,
+  call_to_action: (v) => {
+    const internal = !v.external && v.page;
+    return html`<p class="cta"><a class="button" href="${internal ? v.page.path : v.url}"
+      ${raw(internal ? "data-link" : 'rel="noopener"')}>${v.label}</a></p>`;
+  },
+  partner_cities: (v) => html`<section class="partner-cities"><h2>${v.heading}</h2>
+    <ol class="timeline">${v.cities.map(partnerCity)}</ol></section>`,
+  networks: (v) => html`<section class="networks"><h2>${v.heading}</h2>
+    <ul class="cards">${v.networks.map(network)}</ul></section>`,
+  case_study_teasers: (v) => html`<section class="teasers"><h2>${v.heading}</h2>
+    <ul class="cards">${v.case_studies.items.map(teaser)}</ul></section>`,
+};
+
+function partnerCity(city) {
+  const when = city.year_signed || city.period;
+  const agreements = (city.agreements || []).map(
+    (a) => html`<li class="agreement ${a.status}">${a.title}: ${a.status}${a.date ? ` (${a.date.slice(0, a.date_precision === "year" ? 4 : a.date_precision === "month" ? 7 : 10)})` : ""}</li>`,
+  );
+  return html`<li class="partner-city" data-country="${city.country}">
+    <span class="year">${when}</span>
+    <div><h3>${city.name} <small>${city.country}</small></h3><p>${city.summary}</p>
+    <ul class="agreements">${agreements}</ul></div></li>`;
+}
+
+function network(n) {
+  const counts = [n.member_city_count && `${n.member_city_count} cities`, n.country_count && `${n.country_count} countries`]
+    .filter(Boolean)
+    .join(", ");
+  const name = n.url ? html`<a href="${n.url}" rel="noopener">${n.name}</a>` : escapeHTML(n.name);
+  return html`<li class="card network"><h3>${raw(name)}</h3><p class="role">${n.role}</p>
+    <p>${n.summary}</p><p class="counts">${counts}</p></li>`;
+}
+
+function teaser(t) {
+  const thumbnail = t.thumbnail
+    ? html`<img src="${t.thumbnail.url}" width="${t.thumbnail.width}" height="${t.thumbnail.height}" alt="${t.thumbnail.alt}" loading="lazy">`
+    : "";
+  return html`<li class="card teaser"><a href="${t.path}" data-link>${raw(thumbnail)}
+    <h3>${t.title}</h3></a><p>${t.summary}</p></li>`;
+}
+
+function renderBody(body = []) {
+  return body
+    .map((block) => {
+      const render = blocks[block.type];
+      if (!render) console.warn(`No renderer for block type "${block.type}"`);
+      return render ? render(block.value) : "";
+    })
+    .join("");
+}
+
+// --- Pages: one renderer per page type (meta.type) ---
+function breadcrumbs(meta) {
+  if (!meta.breadcrumbs?.length) return "";
+  return html`<nav class="breadcrumbs" aria-label="Breadcrumbs"><ol>${meta.breadcrumbs.map(
+    (b) => html`<li><a href="${b.path}" data-link>${b.title}</a></li>`,
+  )}</ol></nav>`;
+}
+
+const pages = {
+  "pages.HubPage": (page) => html`<article class="hub">
+    <h1>${page.title}</h1><p class="introduction">${page.introduction}</p>
+    ${raw(figure(page.hero_image, page.hero_caption, { eager: true }))}
+    ${raw(renderBody(page.body))}</article>`,
+  "pages.CaseStudyPage": (page) => {
+    const city = page.related_partner_city;
+    const more = page.find_out_more_url
+      ? html`<p class="cta"><a class="button" href="${page.find_out_more_url}" rel="noopener">${page.find_out_more_label}</a></p>`
+      : "";
+    const organisations = (page.partner_organisations || []).map(
+      (o) => html`<li>${o.url ? raw(html`<a href="${o.url}" rel="noopener">${o.name}</a>`) : o.name}</li>`,
+    );
+    return html`<article class="case-study">${raw(breadcrumbs(page.meta))}
+      <h1>${page.title}</h1><p class="introduction">${page.summary}</p>
+      ${raw(figure(page.hero_image, "", { eager: true }))}
+      <ul class="themes">${(page.themes || []).map((t) => html`<li>${t}</li>`)}</ul>
+      ${raw(renderBody(page.body))}
+      ${raw(city ? html`<aside class="card"><h2>Partner city: ${city.name}</h2><p>${city.summary}</p></aside>` : "")}
+      ${raw(organisations.length ? html`<h2>Partner organisations</h2><ul>${organisations}</ul>` : "")}
+      ${raw(more)}</article>`;
+  },
+};
+
+function renderLanguages(meta) {
+  const current = { locale: meta.locale, path: meta.path };
+  const all = [current, ...(meta.translations || [])].sort((a, b) => a.locale.localeCompare(b.locale));
+  languages.innerHTML =
+    all.length > 1
+      ? all
+          .map((t) =>
+            t.locale === meta.locale
+              ? html`<span aria-current="true" lang="${t.locale}">${LANGUAGE_NAMES[t.locale] || t.locale}</span>`
+              : html`<a href="${t.path}" hreflang="${t.locale}" lang="${t.locale}" data-link>${LANGUAGE_NAMES[t.locale] || t.locale}</a>`,
+          )
+          .join("")
+      : "";
+}
+
+function renderError(error, path) {
+  languages.innerHTML = "";
+  document.title = "Sorry";
+  if (error.status === 404) {
+    main.innerHTML = html`<div class="message" role="alert"><h1>Page not found</h1>
+      <p>There is no page at <code>${path}</code>.</p><p><a href="/" data-link>Go to the home page</a></p></div>`;
+  } else if (error.status === 0) {
+    main.innerHTML = html`<div class="message" role="alert"><h1>Content unavailable</h1>
+      <p>${error.message} Check that it is running, then reload this page.</p></div>`;
+  } else {
+    main.innerHTML = html`<div class="message" role="alert"><h1>Something went wrong</h1>
+      <p>${error.message} (${error.status})</p></div>`;
+  }
+}
+
+async function render() {
+  const path = location.pathname;
+  const isPreview = path.replace(/\/$/, "") === "/preview";
+  previewBanner.hidden = !isPreview;
+  try {
+    const page = await fetchPage(path, new URLSearchParams(location.search));
+    const renderPage = pages[page.meta.type];
+    document.documentElement.lang = page.meta.locale;
+    document.title = page.meta.seo_title || page.title;
+    main.innerHTML = renderPage ? renderPage(page) : html`<h1>${page.title}</h1>`;
+    renderLanguages(page.meta);
+  } catch (error) {
+    if (!(error instanceof APIError)) throw error;
+    renderError(error, path);
+  }
+}
+
+// Internal links (data-link) change the URL without reloading; back/forward re-render.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-link]");
+  if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  if (link.pathname !== location.pathname) history.pushState({}, "", link.pathname);
+  window.scrollTo(0, 0);
+  render();
+});
+window.addEventListener("popstate", render);
+
+render();

@@ -1,0 +1,82 @@
+"""The reference front end's static server: no dependencies, no build step.
+
+    python frontend/serve.py --port 3000 [--api-url http://127.0.0.1:8000]
+
+Serves the files in this folder, `/config.js` (the API's origin, from `--api-url` or the
+`API_URL` environment variable, default http://127.0.0.1:${PORT:-8000}), and index.html for
+every other path, because the app routes by URL path in the browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+STATIC_FILES = {"app.js", "styles.css", "favicon.svg"}
+
+
+class FrontendHandler(SimpleHTTPRequestHandler):
+    api_url = "http://127.0.0.1:8000"
+
+    def __init__(self, *args, api_url: str, **kwargs):
+        self.api_url = api_url
+        super().__init__(*args, directory=str(ROOT), **kwargs)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/config.js":
+            body = f"window.API_URL = {json.dumps(self.api_url)};\n".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        if path.lstrip("/") not in STATIC_FILES:
+            # Client-side routing: every page path gets the app shell.
+            self.path = "/index.html"
+        super().do_GET()
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "strict-origin-when-cross-origin")
+        if self.path == "/index.html":
+            self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        if os.environ.get("FRONTEND_QUIET") != "1":
+            super().log_message(format, *args)
+
+
+def default_api_url() -> str:
+    return os.environ.get("API_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
+def make_server(port: int, api_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    handler = partial(FrontendHandler, api_url=api_url.rstrip("/"))
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("FRONTEND_PORT", 3000)))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--api-url", default=default_api_url())
+    args = parser.parse_args()
+    server = make_server(args.port, args.api_url, args.host)
+    print(f"Front end on http://{args.host}:{args.port}/ reading {args.api_url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
