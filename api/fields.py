@@ -192,9 +192,18 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     embedded object has the same shape as the snippet's own endpoint."""
     if obj is None:
         return None
+    page = (context or {}).get("page")
+    fallback = None
+    if page is not None and hasattr(obj, "translation_key"):
+        # Embedded in a page: the snippet in the page's locale, else the source, flagged.
+        from pages.translation import in_page_locale
+
+        obj, fallback = in_page_locale(obj, page)
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
         out["locale"] = locale_code(obj)
+    if fallback is not None:
+        out["fallback"] = fallback
     for api_field in obj.api_fields:
         name = api_field.name
         value = getattr(obj, name)

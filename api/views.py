@@ -23,7 +23,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page
 
-from api.filters import LocaleFilter, YearRangeFilter
+from api.filters import DefaultLanguageFilter, LocaleFilter, YearRangeFilter
 from api.serializers import PageSerializer, SnippetSerializer
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
@@ -63,6 +63,12 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         "case_study_teasers",
     ]
     listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "path"]
+    # Without ?locale= a listing is in the default language; SearchFilter must stay last.
+    filter_backends = [
+        *WagtailPagesAPIViewSet.filter_backends[:-1],
+        DefaultLanguageFilter,
+        WagtailPagesAPIViewSet.filter_backends[-1],
+    ]
 
     @classmethod
     def get_detail_default_fields(cls, model):

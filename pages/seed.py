@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import tomllib
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -261,10 +262,13 @@ class SeedLoader:
             )
 
     # --- pages -------------------------------------------------------------------------------
-    def _stream(self, body: list[dict]) -> list[dict]:
-        """Seed body entries -> StreamField data, with seed keys resolved to ids."""
+    def _stream(self, body: list[dict], owner: str = "") -> list[dict]:
+        """Seed body entries -> StreamField data, with seed keys resolved to ids.
+
+        Block ids are derived from the owner and position, so they are the same in every
+        database: the shipped PO files name their strings by them (`body.<id>.heading`)."""
         out = []
-        for item in body:
+        for index, item in enumerate(body):
             kind = item["type"]
             value = {k: v for k, v in item.items() if k != "type"}
             if kind == "partner_cities":
@@ -283,7 +287,10 @@ class SeedLoader:
                 value.setdefault("url", "")
             elif kind == "paragraph":
                 value = value["text"]
-            out.append({"type": kind, "value": value})
+            block = {"type": kind, "value": value}
+            if owner:
+                block["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"seed:{owner}:body:{index}"))
+            out.append(block)
         return out
 
     @staticmethod
@@ -306,7 +313,7 @@ class SeedLoader:
             hub.hero_image = self.images[entry["hero_image"]]
             hub.hero_caption = entry["hero_caption"]
             hub.search_description = entry.get("search_description", "")
-            hub.body = self._stream(entry["body"])
+            hub.body = self._stream(entry["body"], "hub")
             if hub.pk is None:
                 hub.slug = site["hub_slug"]
                 hub.locale = locale
@@ -341,7 +348,7 @@ class SeedLoader:
                 page.title = entry["title"]
                 page.summary = entry["summary"]
                 page.hero_image = self.images[entry["hero_image"]]
-                page.body = self._stream(entry["body"])
+                page.body = self._stream(entry["body"], f"case_study:{entry['slug']}")
                 page.related_partner_city = self.cities.get(entry.get("related_partner_city", ""))
                 page.related_network = self.networks.get(entry.get("related_network", ""))
                 page.find_out_more_url = entry.get("find_out_more_url", "")
@@ -384,6 +391,51 @@ class SeedLoader:
         self._save_record("page:hub", hub, "", self._page_state(hub))
         return hub
 
+    # --- translations ------------------------------------------------------------------------
+    TRANSLATIONS = (
+        # (seed key of the source, language, PO file under pages/data/locale/<language>/)
+        ("partner_city:lille", "fr", "partner-city-lille"),
+        ("page:hub", "fr", "hub"),
+        ("page:case_study:lille", "fr", "case-study-lille"),
+    )
+
+    def load_translations(self) -> None:
+        """Locales for every content language, then the shipped translations, imported through
+        wagtail-localize's PO workflow (as a translator's PO upload) and published."""
+        from pages.translation import _content_json, ensure_locales, import_po, po_file
+
+        self.log("Translations")
+        locales = {locale.language_code: locale for locale in ensure_locales()}
+        models = {"partner_city": PartnerCity, "page": Page}
+        for source_key, language, name in self.TRANSLATIONS:
+            record, source = self._record(source_key, models[source_key.split(":")[0]])
+            path = po_file(language, name)
+            if source is None or not path.exists():
+                continue
+            if isinstance(source, Page):
+                source = source.specific
+            target_model = type(source)
+
+            def state(target) -> str:
+                if isinstance(target, Page):
+                    return self._page_state(target)
+                return digest(_content_json(target))
+
+            def apply(_target=None, source=source, path=path, language=language):
+                target, warnings = import_po(source, locales[language], path, tool_name="load_seed")
+                for warning in warnings:
+                    self.log(f"  {path.name}: {warning!r}")
+                return target
+
+            self._sync(
+                f"translation:{language}:{source_key}",
+                target_model,
+                {"po": path.read_text(encoding="utf-8"), "source": digest(_content_json(source))},
+                state,
+                apply,
+                apply,
+            )
+
     def point_site_at(self, hub: HubPage) -> None:
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
@@ -411,5 +463,6 @@ class SeedLoader:
         self.load_case_studies(hub)
         hub = self.load_hub(root, locale)
         self.point_site_at(hub)
+        self.load_translations()
         transaction.on_commit(self.prepare_renditions)
         return self.counts

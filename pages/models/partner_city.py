@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from api.fields import image_field
 
@@ -103,6 +104,10 @@ class PartnerCity(TranslatableMixin, index.Indexed, ClusterableModel):
         index.FilterField("year_signed"),
         index.FilterField("locale_id"),
     ]
+
+    # An ISO country code is the same in every language: copied to translations, never
+    # offered to translators as a string.
+    override_translatable_fields = [SynchronizedField("country")]
 
     api_fields = [
         APIField("name"),

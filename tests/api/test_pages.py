@@ -61,7 +61,7 @@ def test_hero_image_is_a_rendition_object_with_url_width_height_and_alt(api, hub
 
 
 def test_image_blocks_inside_case_studies_are_resolved_not_ids(api):
-    page = CaseStudyPage.objects.get(slug="lille")
+    page = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
     image_blocks = [b for b in detail(api, page)["body"] if b["type"] == "image"]
     assert image_blocks and isinstance(image_blocks[0]["value"]["image"], dict)
     assert image_blocks[0]["value"]["image"]["renditions"]["webp"][0]["url"].endswith(".webp")
@@ -73,12 +73,15 @@ def test_rich_text_comes_out_as_html(api, hub):
 
 
 def test_every_page_detail_carries_locale_breadcrumbs_and_translations(api, hub):
-    page = CaseStudyPage.objects.get(slug="lille")
+    page = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
     meta = detail(api, page)["meta"]
     assert meta["locale"] == "en"
     assert meta["path"] == "/lille/"
     assert meta["breadcrumbs"] == [{"id": hub.pk, "title": hub.title, "path": "/", "locale": "en"}]
-    assert meta["translations"] == []
+    french = CaseStudyPage.objects.get(slug="lille", locale__language_code="fr")
+    assert meta["translations"] == [
+        {"locale": "fr", "id": french.pk, "title": french.title, "path": "/fr/lille/"}
+    ]
 
 
 def test_hub_meta_carries_the_case_study_teasers(api, hub):

@@ -29,7 +29,7 @@ def test_the_dortmund_agreement_was_re_signed_in_february_2021():
 def test_new_cooperation_agreements_are_planned_with_lille_and_brno():
     planned = {
         a.city.name
-        for a in PartnerCity.objects.get(name="Lille").agreements.all()
+        for a in PartnerCity.objects.get(name="Lille", locale__language_code="en").agreements.all()
         if a.status == "planned"
     }
     planned |= {
@@ -50,7 +50,7 @@ def test_networks_carry_roles_years_and_counts():
 
 
 def test_the_hub_has_every_section_and_key_figure_of_the_source():
-    hub = HubPage.objects.get(depth=2)
+    hub = HubPage.objects.get(depth=2, locale__language_code="en")
     kinds = [block.block_type for block in hub.body]
     assert {
         "section",
@@ -112,7 +112,7 @@ def test_the_hub_has_every_section_and_key_figure_of_the_source():
     ],
 )
 def test_each_case_study_has_its_full_text(slug, facts):
-    page = CaseStudyPage.objects.get(slug=slug)
+    page = CaseStudyPage.objects.get(slug=slug, locale__language_code="en")
     text = " ".join(str(block.value) for block in page.body)
     for fact in facts:
         assert fact in text, fact
@@ -127,7 +127,12 @@ def test_the_bambisanani_partnership_lists_its_partner_organisations():
 
 
 def test_case_studies_link_to_their_partner_city_or_network():
-    assert CaseStudyPage.objects.get(slug="lille").related_partner_city.name == "Lille"
+    assert (
+        CaseStudyPage.objects.get(
+            slug="lille", locale__language_code="en"
+        ).related_partner_city.name
+        == "Lille"
+    )
     assert (
         CaseStudyPage.objects.get(slug="g20-global-smart-cities-alliance").related_network.name
         == "G20 Global Smart Cities Alliance"

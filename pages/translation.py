@@ -1,0 +1,166 @@
+"""Translations: the site's locales, the PO workflow (wagtail-localize) and snippets in a page's
+own locale.
+
+* `ensure_locales()` creates a `Locale` for every language in `WAGTAIL_CONTENT_LANGUAGES`.
+* `import_po()` is the translator's PO workflow in code (TranslationSource -> Translation ->
+  import the PO file -> save and publish the target); `load_seed` ships its French pages that way.
+* `out_of_date()` says whether a source changed since its translations were last synced.
+* `in_page_locale()` resolves a snippet chosen on a page to the page's locale, falling back to
+  the object as chosen (the source) where no translation exists; one query per model and locale
+  per request (it reuses `pages.prefetch`'s request identity map).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import polib
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from modelcluster.models import ClusterableModel, get_serializable_data_for_fields
+from wagtail.models import Locale, Page
+from wagtail_localize.models import Translation, TranslationSource
+
+from .prefetch import _identity_map, _queryset
+from .routing import language_codes
+
+LOCALE_DIR = Path(__file__).resolve().parent / "data" / "locale"
+
+
+def ensure_locales() -> list[Locale]:
+    """Every configured content language has a Locale (idempotent)."""
+    return [Locale.objects.get_or_create(language_code=code)[0] for code in language_codes()]
+
+
+# --- the PO workflow ------------------------------------------------------------------------
+def _content_json(instance: models.Model) -> Any:
+    if isinstance(instance, ClusterableModel):
+        return json.loads(instance.to_json())
+    return json.loads(json.dumps(get_serializable_data_for_fields(instance), cls=DjangoJSONEncoder))
+
+
+def out_of_date(source: TranslationSource) -> bool:
+    """True when the source object (as published) differs from what its translations were
+    last synced from: the translator should sync ("Sync translated pages") and translate the
+    new strings. wagtail-localize itself only notices at sync time."""
+    instance = source.get_source_instance()
+    if isinstance(instance, Page):
+        instance = instance.specific
+    return _content_json(instance) != json.loads(source.content_json)
+
+
+def translation_for(instance: models.Model, locale: Locale) -> Translation:
+    """The (enabled) Translation of `instance` into `locale`, its source synced with the
+    object as it is now."""
+    if isinstance(instance, Page):
+        instance = instance.specific
+    source, _created = TranslationSource.update_or_create_from_instance(instance)
+    translation, _created = Translation.objects.get_or_create(
+        source=source, target_locale=locale, defaults={"enabled": True}
+    )
+    if not translation.enabled:
+        translation.enabled = True
+        translation.save(update_fields=["enabled"])
+    return translation
+
+
+def _retarget(po: polib.POFile, translation: Translation) -> polib.POFile:
+    """A shipped PO file is not tied to one database: point it at this Translation, and map
+    an entry whose context is unknown here (StreamField block ids differ between databases
+    seeded before block ids were stable) by its source text when that text is unambiguous."""
+    po.metadata["X-WagtailLocalize-TranslationID"] = str(translation.uuid)
+    contexts_by_text: dict[str, set[str]] = {}
+    for segment in translation.source.stringsegment_set.select_related("string", "context"):
+        contexts_by_text.setdefault(segment.string.data, set()).add(segment.context.path)
+    known = {path for paths in contexts_by_text.values() for path in paths}
+    for entry in po:
+        if entry.msgctxt not in known:
+            candidates = contexts_by_text.get(entry.msgid, set())
+            if len(candidates) == 1:
+                entry.msgctxt = next(iter(candidates))
+    return po
+
+
+def import_po(
+    instance: models.Model,
+    locale: Locale,
+    po: polib.POFile | Path,
+    *,
+    user=None,
+    publish: bool = True,
+    tool_name: str = "PO File",
+) -> tuple[models.Model, list]:
+    """Import a PO file into the translation of `instance` and save (and publish) the
+    translated object. Returns the translated object and wagtail-localize's import warnings."""
+    if isinstance(po, Path):
+        po = polib.pofile(str(po), encoding="utf-8")
+    translation = translation_for(instance, locale)
+    warnings = translation.import_po(_retarget(po, translation), user=user, tool_name=tool_name)
+    source_instance = translation.source.get_source_instance()
+    if isinstance(source_instance, Page):
+        # wagtail-localize publishes pages on transaction commit; publish the new revision
+        # here instead, so that the caller sees the published page inside its transaction.
+        translation.save_target(user=user, publish=False)
+        target = translation.get_target_instance()
+        if publish:
+            target.get_latest_revision().publish(user=user)
+            target.refresh_from_db()
+    else:
+        translation.save_target(user=user, publish=True)
+        target = translation.get_target_instance()
+    return target, warnings
+
+
+def po_file(language: str, name: str) -> Path:
+    return LOCALE_DIR / language / f"{name}.po"
+
+
+# --- snippets in a page's locale ------------------------------------------------------------
+def _translations_cache(model: type[models.Model], locale_id: int) -> dict | None:
+    identity = _identity_map.get()
+    if identity is None:
+        return None
+    return identity["translations"].setdefault((model, locale_id), {})
+
+
+def _load_translations(
+    model: type[models.Model], locale_id: int, keys: set
+) -> dict[Any, models.Model]:
+    found = _queryset(model).filter(locale_id=locale_id, translation_key__in=keys)
+    return {obj.translation_key: obj for obj in found}
+
+
+def in_page_locale(obj: models.Model, page: models.Model) -> tuple[models.Model, bool]:
+    """`obj` (a TranslatableMixin snippet chosen on `page`) in the page's locale, and whether it
+    had to fall back to the object as chosen because no translation exists.
+
+    Inside a request (`request_identity_map()`), the first lookup for a model and locale loads
+    the translations of every object of that model loaded so far in the request, in one query;
+    later lookups reuse it."""
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id is None or obj.locale_id == locale_id:
+        return obj, False
+    model = type(obj)
+    cache = _translations_cache(model, locale_id)
+    key = obj.translation_key
+    if cache is None:
+        translated = _load_translations(model, locale_id, {key}).get(key)
+    else:
+        if key not in cache:
+            identity = _identity_map.get()
+            wanted = {key} | {
+                other.translation_key
+                for other in identity[model].values()
+                if other is not None and other.locale_id != locale_id
+            }
+            wanted -= cache.keys()
+            found = _load_translations(model, locale_id, wanted)
+            for wanted_key in wanted:
+                cache[wanted_key] = found.get(wanted_key)
+            identity[model].update({o.pk: o for o in found.values()})
+        translated = cache[key]
+    if translated is None:
+        return obj, True
+    return translated, False
