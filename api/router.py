@@ -3,6 +3,7 @@
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v3.urls import api as api_v3
 
+from api.preview import PreviewAPIViewSet
 from api.views import (
     DocumentsAPIViewSet,
     ImagesAPIViewSet,
@@ -17,5 +18,7 @@ api_router.register_endpoint("images", ImagesAPIViewSet)
 api_router.register_endpoint("documents", DocumentsAPIViewSet)
 api_router.register_endpoint("partner-cities", PartnerCityAPIViewSet)
 api_router.register_endpoint("networks", NetworkAPIViewSet)
+# After "pages", so page links keep resolving to /api/v2/pages/<id>/.
+api_router.register_endpoint("preview", PreviewAPIViewSet)
 
 __all__ = ["api_router", "api_v3"]

@@ -199,6 +199,12 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # The reference front end (and a team's own) renders pages; the CMS host only redirects there.
 FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://127.0.0.1:3000")
+# Headless preview (pages/preview.py): the admin's Preview redirects to this front-end URL with a
+# signed `preview_token` that (like the draft it names) lives PREVIEW_TOKEN_MAX_AGE seconds.
+FRONTEND_PREVIEW_URL = (
+    os.environ.get("FRONTEND_PREVIEW_URL") or FRONTEND_URL.rstrip("/") + "/preview"
+)
+PREVIEW_TOKEN_MAX_AGE = env_int("PREVIEW_TOKEN_MAX_AGE", 300)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

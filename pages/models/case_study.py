@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from api.fields import TagNamesField, image_field, snippet_field
 from pages.blocks import CaseStudyBodyBlock
+from pages.preview import FrontendPreviewMixin
 
 
 class CaseStudyTag(TaggedItemBase):
@@ -27,7 +28,7 @@ class CaseStudyTag(TaggedItemBase):
     )
 
 
-class CaseStudyPage(Page):
+class CaseStudyPage(FrontendPreviewMixin, Page):
     """A case study (e.g. the Lille partnership). Listed at
     /api/v2/pages/?type=pages.CaseStudyPage and teased on the hub."""
 

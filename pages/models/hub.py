@@ -8,9 +8,10 @@ from wagtail.models import Page
 
 from api.fields import image_field
 from pages.blocks import HubBodyBlock
+from pages.preview import FrontendPreviewMixin
 
 
-class HubPage(Page):
+class HubPage(FrontendPreviewMixin, Page):
     """The international-cooperation hub: introduction, hero image, and the sections
     (partner cities, networks, key figures, case-study teasers). One per language."""
 

@@ -1,0 +1,121 @@
+"""Headless preview: the admin's Preview shows the draft in the front end, not on the CMS host.
+
+When an editor previews a page (the preview panel, which refreshes as they type, or "Preview in
+new tab"), Wagtail calls `serve_preview` on the page built from the editor's form, saved or not.
+`FrontendPreviewMixin.serve_preview` keeps that content in the cache for `PREVIEW_TOKEN_MAX_AGE`
+seconds and redirects to `FRONTEND_PREVIEW_URL?preview_token=...`. The token is signed
+(`TimestampSigner`), expires after the same time, and names one page, the revision the editor
+started from and the stored snapshot; the front end exchanges it at /api/v2/preview/ for the
+page JSON (see api/preview.py). Nothing else of the draft is reachable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.shortcuts import redirect
+from wagtail.models import Page, Revision
+
+SALT = "pages.preview"
+CACHE_PREFIX = "page-preview:"
+
+
+class PreviewTokenError(Exception):
+    """The token is missing, forged, expired or names content that is gone."""
+
+
+def max_age() -> int:
+    return int(getattr(settings, "PREVIEW_TOKEN_MAX_AGE", 300))
+
+
+def signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=SALT)
+
+
+def create_preview_token(page: Page) -> str:
+    """Store the page's current (possibly unsaved) content and sign a token for it."""
+    key = secrets.token_urlsafe(16)
+    # A page being created has no pk yet; Wagtail gives it a provisional tree path.
+    parent = page.get_parent() if page.pk is None else None
+    cache.set(
+        CACHE_PREFIX + key,
+        {"model": page._meta.label_lower, "content": page.serializable_data()},
+        timeout=max_age(),
+    )
+    return signer().sign_object(
+        {
+            "page": page.pk,
+            "parent": parent.pk if parent else None,
+            "revision": page.latest_revision_id if page.pk else None,
+            "key": key,
+        },
+        compress=True,
+    )
+
+
+def read_preview_token(token: str) -> dict:
+    if not token:
+        raise PreviewTokenError("A preview_token is required.")
+    try:
+        return signer().unsign_object(token, max_age=max_age())
+    except signing.SignatureExpired as exc:
+        raise PreviewTokenError("This preview has expired: click Preview again.") from exc
+    except signing.BadSignature as exc:
+        raise PreviewTokenError("Invalid preview token.") from exc
+
+
+def page_from_preview_token(token: str) -> Page:
+    """The draft the token was made for: the stored snapshot, else the revision it names."""
+    claims = read_preview_token(token)
+    stored = cache.get(CACHE_PREFIX + str(claims.get("key")))
+    if claims.get("page") is not None:
+        page = Page.objects.filter(pk=claims["page"]).first()
+        if page is None:
+            raise PreviewTokenError("The previewed page no longer exists.")
+        page = page.specific
+        if stored and stored["model"] == page._meta.label_lower:
+            return page.with_content_json(stored["content"])
+        revision = Revision.page_revisions.filter(
+            pk=claims.get("revision"), object_id=str(page.pk)
+        ).first()
+        if revision is None:
+            raise PreviewTokenError("This preview has expired: click Preview again.")
+        return revision.as_object()
+    parent = Page.objects.filter(pk=claims.get("parent")).first()
+    if not stored or parent is None:
+        raise PreviewTokenError("This preview has expired: click Preview again.")
+    return new_page_in_memory(stored, parent)
+
+
+def new_page_in_memory(stored: dict, parent: Page) -> Page:
+    """A page that is not saved yet, placed under its parent so paths and breadcrumbs work."""
+    from django.apps import apps
+
+    model = apps.get_model(stored["model"])
+    page = model.from_serializable_data(stored["content"])
+    page.depth = parent.depth + 1
+    page.path = parent.path + "ZZZZ"  # in memory only: ancestors are computed from the path
+    page.set_url_path(parent)
+    page.locale_id = page.locale_id or parent.locale_id
+    return page
+
+
+def preview_url(token: str) -> str:
+    base = getattr(settings, "FRONTEND_PREVIEW_URL", "") or (
+        settings.FRONTEND_URL.rstrip("/") + "/preview"
+    )
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}{urlencode({'preview_token': token})}"
+
+
+class FrontendPreviewMixin:
+    """Page types whose admin preview is rendered by the front end (FRONTEND_PREVIEW_URL)."""
+
+    def serve_preview(self, request, mode_name):
+        response = redirect(preview_url(create_preview_token(self)))
+        response["Cache-Control"] = "private, no-store"
+        return response
