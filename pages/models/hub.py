@@ -66,6 +66,9 @@ class HubPage(FrontendPreviewMixin, Page):
         APIField("hero_caption"),
         APIField("body"),
     ]
+    # Loaded with the page (api/views.py): the hero image's JSON needs its renditions.
+    api_select_related = ("hero_image",)
+    api_prefetch_related = ("hero_image__renditions",)
 
     class Meta:
         verbose_name = "hub page"
