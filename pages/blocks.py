@@ -17,6 +17,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from api.fields import image_representation, model_representation, page_link_representation
 
 from .prefetch import prefetched_in_bulk
+from .visibility import public_page_check
 
 
 class PrefetchingChooserMixin:
@@ -55,9 +56,17 @@ class NetworkChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
         return model_representation(value, context)
 
 
+def public_link(page, context: dict | None) -> dict[str, Any] | None:
+    """A link to a chosen page, or None while that page is not public (a draft's title must
+    not be published through a page that links to it)."""
+    if page is None or not public_page_check((context or {}).get("request"))(page):
+        return None
+    return page_link_representation(page, context)
+
+
 class PageLinkBlock(PrefetchingChooserMixin, blocks.PageChooserBlock):
     def get_api_representation(self, value, context=None):
-        return page_link_representation(value, context) if value is not None else None
+        return public_link(value, context)
 
 
 class SectionBlock(blocks.StructBlock):
@@ -150,11 +159,11 @@ class CallToActionBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         page = value.get("page")
+        link = public_link(page, context)
         return {
             "label": value["label"],
-            "page": page_link_representation(page, context) if page else None,
-            "url": value.get("url")
-            or (page_link_representation(page, context)["path"] if page else ""),
+            "page": link,
+            "url": value.get("url") or (link["path"] if link else ""),
             "external": not page,
         }
 

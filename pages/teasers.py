@@ -28,6 +28,7 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
 
     Computed once per request: the hub's body block and its `meta` share the result."""
     from pages.models import CaseStudyPage
+    from pages.visibility import hidden_subtree_filter
 
     context = context if context is not None else {}
     hub = context.get("page")
@@ -35,11 +36,12 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
     cache = context.setdefault("_teaser_cache", {})
     if cache_key in cache:
         return cache[cache_key]
-    queryset = (
-        CaseStudyPage.objects.live()
-        .public()
-        .select_related("locale", "hero_image")
-        .prefetch_related("hero_image__renditions")
+    queryset = CaseStudyPage.objects.live()
+    hidden = hidden_subtree_filter()  # unpublished, expired or private, and their subtrees
+    if hidden is not None:
+        queryset = queryset.exclude(hidden)
+    queryset = queryset.select_related("locale", "hero_image").prefetch_related(
+        "hero_image__renditions"
     )
     if chosen:
         by_id = queryset.in_bulk([page.pk for page in chosen])

@@ -1,32 +1,87 @@
-"""What an anonymous client may see: live, public pages whose ancestors are all live."""
+"""What an anonymous client may see: the one definition of "public".
+
+A page is public when it is live, has not expired (even if the `publish_scheduled` cron job
+has not run yet), carries no view restriction (password, login or groups), and no ancestor
+is unpublished, expired or restricted. The API treats every client as anonymous: a session
+cookie (an editor logged in to the admin, a visitor who typed a page's password) never
+widens what it returns, so a shared response cache cannot hand private content to anyone.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db.models import Q
-from wagtail.api.querysets import get_public_pages_queryset
+from django.utils import timezone
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
 
-def hidden_subtree_filter() -> Q | None:
-    """Pages below an unpublished page are unreachable on the site, so not public either."""
-    paths = list(Page.objects.filter(live=False, depth__gt=1).values_list("path", flat=True))
-    if not paths:
-        return None
+def hidden_roots() -> list[str]:
+    """Tree paths of the topmost hidden pages; everything under them is hidden too."""
+    condition = (
+        Q(live=False) | Q(expire_at__lte=timezone.now()) | Q(view_restrictions__isnull=False)
+    )
+    paths = sorted(set(Page.objects.filter(condition, depth__gt=1).values_list("path", flat=True)))
     # Collapse nested subtrees: a path under an already-hidden path adds nothing.
-    paths.sort()
     roots: list[str] = []
     for path in paths:
         if not roots or not path.startswith(roots[-1]):
             roots.append(path)
+    return roots
+
+
+def hidden_subtree_filter() -> Q | None:
+    """Pages at or below an unpublished, expired or restricted page (None: nothing hidden)."""
+    roots = hidden_roots()
+    if not roots:
+        return None
     condition = Q()
     for path in roots:
         condition |= Q(path__startswith=path)
     return condition
 
 
+def _site_scope(request, queryset):
+    """Wagtail's site scoping (`?site=`), translations of the site's root included."""
+    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    if site is None:
+        return queryset.none()
+    scoped = queryset.descendant_of(site.root_page, inclusive=True)
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        for translation in site.root_page.get_translations():
+            scoped |= queryset.descendant_of(translation, inclusive=True)
+    return scoped
+
+
 def public_pages(request, model=Page):
-    queryset = get_public_pages_queryset(request, model)
+    """The pages (of `model`) an anonymous client may read on the requested site."""
+    queryset = model._default_manager.all().live()
     hidden = hidden_subtree_filter()
     if hidden is not None:
         queryset = queryset.exclude(hidden)
-    return queryset
+    return _site_scope(request, queryset)
+
+
+def public_page_check(request=None) -> Callable[[Page], bool]:
+    """A predicate "is this page public?" costing one query per request, not per page.
+
+    Used where a public page embeds another page (links, teasers): a link to a draft or a
+    private page must not publish its title."""
+    roots = getattr(request, "_hidden_page_roots", None) if request is not None else None
+    if roots is None:
+        roots = tuple(hidden_roots())
+        if request is not None:
+            try:
+                request._hidden_page_roots = roots
+            except AttributeError:  # pragma: no cover - exotic request objects
+                pass
+    now = timezone.now()
+
+    def is_public(page: Page) -> bool:
+        if not page.live or (page.expire_at is not None and page.expire_at <= now):
+            return False
+        return not any(page.path.startswith(root) for root in roots)
+
+    return is_public

@@ -211,7 +211,9 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "UNAUTHENTICATED_USER": None,
+    # Every API client is anonymous (no authentication classes): Wagtail's view-restriction
+    # checks need a user object to say "not logged in" (None made them crash with a 500).
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
 # CORS: only listed origins may read the API from a browser; never with credentials.

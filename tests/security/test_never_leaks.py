@@ -1,0 +1,410 @@
+"""Nothing editors have not published reaches an anonymous client, on any read path.
+
+One table of cases (what is hidden) times one table of read paths (how a client could ask).
+Every case plants a unique marker (a title, an email) in what must stay hidden; the marker
+must not appear in any response, hidden objects' detail URLs must not answer 200, and a
+listing's `total_count` must not count them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Page,
+    PageViewRestriction,
+)
+
+from pages.models import CaseStudyPage
+from pages.routing import public_path
+from tests.factories import CaseStudyPageFactory, DocumentFactory, ImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Hidden:
+    """What a case planted: the marker that must never show, and the objects involved."""
+
+    marker: str
+    pages: list[Page] = field(default_factory=list)  # must not be reachable at all
+    shown_pages: list[Page] = field(default_factory=list)  # public, but must not carry marker
+    images: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+
+
+def new_marker(kind: str) -> str:
+    return f"SECRET{kind.replace('-', '')}{uuid.uuid4().hex[:8]}"
+
+
+def case_study(title: str, parent=None, live: bool = True, **kwargs) -> CaseStudyPage:
+    kwargs.setdefault("slug", slugify(title))
+    return CaseStudyPageFactory(title=title, parent=parent, live=live, **kwargs)
+
+
+def warm(api, page) -> None:
+    """Read a page while it is public, so a response cache (if any) holds it."""
+    assert api.get(f"/api/v2/pages/{page.pk}/").status_code == 200
+    api.get("/api/v2/pages/", {"type": "pages.CaseStudyPage", "fields": "*"})
+    api.get("/api/v2/pages/find/", {"html_path": public_path(page)})
+
+
+# --- the cases ------------------------------------------------------------------------
+
+
+def draft_only_page(api, hub) -> Hidden:
+    marker = new_marker("draft")
+    return Hidden(marker, pages=[case_study(marker, live=False)])
+
+
+def unpublished_page(api, hub) -> Hidden:
+    marker = new_marker("unpublished")
+    page = case_study(marker)
+    warm(api, page)
+    page.unpublish()
+    return Hidden(marker, pages=[page])
+
+
+def future_go_live_page(api, hub) -> Hidden:
+    marker = new_marker("future")
+    page = case_study(marker, live=False)
+    page.go_live_at = timezone.now() + datetime.timedelta(days=7)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    assert not page.live  # scheduled, not published
+    return Hidden(marker, pages=[page])
+
+
+def expired_page(api, hub) -> Hidden:
+    # The page expired a minute ago; `publish_scheduled` (a cron job) has not run yet, so
+    # Wagtail still has it as live. The API must not wait for the cron job.
+    marker = new_marker("expired")
+    page = case_study(marker)
+    warm(api, page)
+    Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() - datetime.timedelta(minutes=1))
+    return Hidden(marker, pages=[page])
+
+
+def child_of_unpublished_page(api, hub) -> Hidden:
+    marker = new_marker("orphan")
+    parent = case_study(marker + "parent", live=False)
+    child = case_study(marker + "child", parent=parent)
+    return Hidden(marker, pages=[parent, child])
+
+
+def child_of_private_page(api, hub) -> Hidden:
+    marker = new_marker("privatechild")
+    parent = case_study(marker + "parent")
+    child = case_study(marker + "child", parent=parent)
+    PageViewRestriction.objects.create(
+        page=parent, restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+    )
+    return Hidden(marker, pages=[parent, child])
+
+
+def restricted_page(restriction_type: str):
+    def build(api, hub) -> Hidden:
+        marker = new_marker(restriction_type)
+        page = case_study(marker)
+        warm(api, page)
+        restriction = PageViewRestriction.objects.create(
+            page=page, restriction_type=restriction_type, password="letmein"
+        )
+        if restriction_type == PageViewRestriction.GROUPS:
+            restriction.groups.set([Group.objects.get_or_create(name="Partners only")[0]])
+        return Hidden(marker, pages=[page])
+
+    build.__name__ = f"page_under_{restriction_type}_restriction"
+    return build
+
+
+def draft_revision_of_live_page(api, hub) -> Hidden:
+    marker = new_marker("draftrevision")
+    page = case_study("Published title " + uuid.uuid4().hex[:6])
+    warm(api, page)
+    page.title = marker
+    page.summary = marker
+    page.slug = marker.lower()
+    page.save_revision()  # saved, not published
+    page = CaseStudyPage.objects.get(pk=page.pk)
+    assert page.has_unpublished_changes and marker not in page.title
+    return Hidden(marker, shown_pages=[page])
+
+
+def revision_history(api, hub) -> Hidden:
+    # An earlier published title lives on only in the revision history.
+    marker = new_marker("oldrevision")
+    page = case_study(marker, slug="renamed-" + uuid.uuid4().hex[:6])
+    page.title = "Current title " + uuid.uuid4().hex[:6]
+    page.summary = "Current summary"
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return Hidden(marker, shown_pages=[page])
+
+
+def page_linked_from_a_public_page(api, hub) -> Hidden:
+    # A public page's call to action points at a draft: the draft's title must not show.
+    marker = new_marker("linkeddraft")
+    draft = case_study(marker, live=False)
+    linking = case_study(
+        "Linking page " + uuid.uuid4().hex[:6],
+        body=[
+            {
+                "type": "call_to_action",
+                "value": {"label": "Read more", "page": draft.pk, "url": ""},
+            }
+        ],
+    )
+    return Hidden(marker, pages=[draft], shown_pages=[linking])
+
+
+def private_collection(kind: str, restriction_type: str):
+    def build(api, hub) -> Hidden:
+        marker = new_marker(f"{kind}{restriction_type}")
+        root = Collection.get_first_root_node()
+        collection = root.add_child(name=f"Private {marker}")
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=restriction_type, password="letmein"
+        )
+        if restriction_type == CollectionViewRestriction.GROUPS:
+            restriction.groups.set([Group.objects.get_or_create(name="Partners only")[0]])
+        # A sub-collection inherits the restriction.
+        child_collection = collection.add_child(name=f"Inner {marker}")
+        factory = ImageFactory if kind == "image" else DocumentFactory
+        objects = [
+            factory(title=marker, collection=collection),
+            factory(title=marker + "inner", collection=child_collection),
+        ]
+        if kind == "image":
+            return Hidden(marker, images=objects)
+        return Hidden(marker, documents=objects)
+
+    build.__name__ = f"{kind}_in_{restriction_type}_restricted_collection"
+    return build
+
+
+def admin_fields(api, hub) -> Hidden:
+    marker = new_marker("admin")
+    user = get_user_model().objects.create_user(
+        username=marker, email=f"{marker.lower()}@example.com", password="pw-admin-fields-1"
+    )
+    page = case_study("Owned page " + uuid.uuid4().hex[:6])
+    Page.objects.filter(pk=page.pk).update(owner=user, locked=True, locked_by=user)
+    page.save_revision(user=user, log_action=True)
+    page = CaseStudyPage.objects.get(pk=page.pk)
+    return Hidden(marker, shown_pages=[page])
+
+
+CASES = [
+    draft_only_page,
+    unpublished_page,
+    future_go_live_page,
+    expired_page,
+    child_of_unpublished_page,
+    child_of_private_page,
+    restricted_page(PageViewRestriction.PASSWORD),
+    restricted_page(PageViewRestriction.LOGIN),
+    restricted_page(PageViewRestriction.GROUPS),
+    draft_revision_of_live_page,
+    revision_history,
+    page_linked_from_a_public_page,
+    private_collection("image", CollectionViewRestriction.PASSWORD),
+    private_collection("image", CollectionViewRestriction.LOGIN),
+    private_collection("document", CollectionViewRestriction.GROUPS),
+    private_collection("document", CollectionViewRestriction.LOGIN),
+    admin_fields,
+]
+
+
+# --- the read paths ---------------------------------------------------------------------
+
+
+def v2_listing(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for query in (
+        {"limit": 100},
+        {"type": "pages.CaseStudyPage", "fields": "*", "limit": 100},
+        {"child_of": hub.pk, "fields": "*", "limit": 100},
+        {"descendant_of": hub.pk, "limit": 100},
+    ):
+        response = api.get("/api/v2/pages/", query)
+        assert response.status_code == 200
+        data = response.json()
+        ids = {item["id"] for item in data["items"]}
+        assert not ids & {page.pk for page in hidden.pages}
+        # total_count counts only what is listed: nothing hidden inflates it.
+        assert data["meta"]["total_count"] == len(data["items"])
+        responses.append(response)
+    return responses
+
+
+def v2_detail(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for page in hidden.pages:
+        response = api.get(f"/api/v2/pages/{page.pk}/")
+        assert response.status_code == 404
+        responses.append(response)
+    for page in hidden.shown_pages:
+        response = api.get(f"/api/v2/pages/{page.pk}/", {"fields": "*"})
+        assert response.status_code == 200
+        responses.append(response)
+    return responses
+
+
+def v2_find(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for page in hidden.pages:
+        for html_path in (public_path(page), "/" + page.slug + "/"):
+            response = api.get("/api/v2/pages/find/", {"html_path": html_path})
+            assert response.status_code == 404
+            responses.append(response)
+    for page in hidden.shown_pages:
+        response = api.get("/api/v2/pages/find/", {"html_path": public_path(page)})
+        assert response.status_code == 302
+        response = api.get(response["Location"])
+        assert response.status_code == 200
+        responses.append(response)
+    return responses
+
+
+def v2_search(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for query in (
+        {"search": hidden.marker},
+        {"search": hidden.marker, "type": "pages.CaseStudyPage"},
+    ):
+        response = api.get("/api/v2/pages/", query)
+        assert response.status_code == 200
+        assert response.json()["meta"]["total_count"] == 0
+        responses.append(response)
+    return responses
+
+
+def hub_teasers(api, hidden: Hidden, hub) -> list:
+    response = api.get(f"/api/v2/pages/{hub.pk}/")
+    assert response.status_code == 200
+    return [response]
+
+
+def v2_images(api, hidden: Hidden, hub) -> list:
+    responses = [
+        api.get("/api/v2/images/", {"limit": 100, "fields": "*"}),
+        api.get("/api/v2/images/", {"search": hidden.marker}),
+    ]
+    for response in responses:
+        data = response.json()
+        assert data["meta"]["total_count"] == len(data["items"])
+    for image in hidden.images:
+        response = api.get(f"/api/v2/images/{image.pk}/")
+        assert response.status_code == 404
+        responses.append(response)
+    return responses
+
+
+def v2_documents(api, hidden: Hidden, hub) -> list:
+    responses = [
+        api.get("/api/v2/documents/", {"limit": 100, "fields": "*"}),
+        api.get("/api/v2/documents/", {"search": hidden.marker}),
+    ]
+    for response in responses:
+        data = response.json()
+        assert data["meta"]["total_count"] == len(data["items"])
+    for document in hidden.documents:
+        response = api.get(f"/api/v2/documents/{document.pk}/")
+        assert response.status_code == 404
+        responses.append(response)
+    return responses
+
+
+def document_download(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for document in hidden.documents:
+        response = api.get(document.url)
+        # A login/group restriction redirects to the login page; a password one asks for it.
+        assert response.status_code in (200, 302, 401, 403, 404)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"%PDF" not in body
+        responses.append(response)
+    return responses
+
+
+def v3_pages(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for query in ({"limit": 100}, {"search": hidden.marker}, {"child_of": hub.pk}):
+        response = api.get("/api/v3/pages/", query)
+        assert response.status_code == 200, response.content
+        responses.append(response)
+    for page in hidden.pages:
+        for url in (f"/api/v3/pages/{page.pk}/", f"/api/v3/pages/{page.pk}/?version=draft"):
+            response = api.get(url)
+            assert response.status_code == 404
+            responses.append(response)
+        response = api.get("/api/v3/pages/find/", {"html_path": "/" + page.slug + "/"})
+        assert response.status_code == 404
+        responses.append(response)
+    for page in hidden.shown_pages:
+        response = api.get(f"/api/v3/pages/{page.pk}/", {"version": "draft"})
+        assert response.status_code == 200
+        responses.append(response)
+    return responses
+
+
+def v3_revisions(api, hidden: Hidden, hub) -> list:
+    responses = []
+    for page in hidden.pages + hidden.shown_pages:
+        for url in (
+            f"/api/v3/pages/{page.pk}/revisions/",
+            f"/api/v3/pages/{page.pk}/revisions/{page.latest_revision_id or 1}/",
+        ):
+            response = api.get(url)
+            assert response.status_code in (401, 404)
+            responses.append(response)
+    return responses
+
+
+def snippets(api, hidden: Hidden, hub) -> list:
+    return [
+        api.get("/api/v2/partner-cities/", {"limit": 100}),
+        api.get("/api/v2/networks/", {"limit": 100}),
+    ]
+
+
+READ_PATHS = [
+    v2_listing,
+    v2_detail,
+    v2_find,
+    v2_search,
+    hub_teasers,
+    v2_images,
+    v2_documents,
+    document_download,
+    v3_pages,
+    v3_revisions,
+    snippets,
+]
+
+
+@pytest.mark.parametrize("read", READ_PATHS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("case", CASES, ids=lambda f: f.__name__)
+def test_hidden_content_never_reaches_an_anonymous_client(
+    api, hub, case, read, django_capture_on_commit_callbacks
+):
+    # Run on-commit work (cache invalidation, search indexing) as a real commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = case(api, hub)
+    anonymous = type(api)()  # fresh client: no session, no password passed
+    for response in read(anonymous, hidden, hub):
+        body = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        ).decode("utf-8", "replace")
+        assert hidden.marker.lower() not in body.lower(), (response.request, body[:500])
+        assert "@example.com" not in body
