@@ -132,6 +132,9 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# `make bench` mounts an empty JSON view at /api/bench/empty/ as its ceiling; off otherwise.
+BENCH_CEILING_VIEW = env_bool("BENCH_CEILING_VIEW", False)
+
 # Redis when REDIS_URL is set (production), process memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -1,0 +1,391 @@
+"""`make bench`: the API under load, on a production-style server, against an empty view.
+
+1. Builds the bench site in its own database: SQLite at var/bench/db.sqlite3 by default,
+   the database in DATABASE_URL when it is set (REDIS_URL, when set, is the cache).
+   `manage.py load_bench_data` adds 2,000 case studies, 200 partner cities and 500 images
+   on top of the seed (skipped when they are there already).
+2. Counts SQL queries and bytes of each endpoint in-process (Django's test client).
+3. Starts gunicorn (production settings, 2 sync workers) with the API response cache OFF
+   (`API_CACHE_ENABLED=false`: these numbers are the cost of rendering) and the empty JSON
+   view mounted (`BENCH_CEILING_VIEW=1`), then measures each endpoint with wrk at 1 and 32
+   connections: requests/s, p50 and p99.
+4. Writes the table into docs/benchmarks.md (between markers, one section per database).
+
+    .venv/bin/python bench/run.py [--duration 5] [--skip-load] [--only hub,listing]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DOC = ROOT / "docs" / "benchmarks.md"
+CONNECTIONS = (1, 32)
+WORKERS = 2
+
+# Targets from issue #3 (fraction of the ceiling's requests/s at 32 connections; p50 at 1).
+RATIO_TARGETS = {"hub": 0.15, "listing": 0.10}
+DETAIL_P50_MS = 10.0
+DETAIL_ENDPOINTS = ("hub", "case_study", "partner_city")
+
+
+@dataclass
+class Endpoint:
+    key: str
+    label: str
+    path: str
+    queries: int | None = None
+    status: int | None = None
+    bytes: int | None = None
+    results: dict[int, dict] = field(default_factory=dict)
+
+
+def bench_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="settings.production",
+        SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        BENCH_CEILING_VIEW="1",
+        API_CACHE_ENABLED="false",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if not env.get("DATABASE_URL"):
+        env["VAR_DIR"] = str(ROOT / "var" / "bench")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env: dict[str, str], skip_load: bool) -> None:
+    print("== bench database:", env.get("DATABASE_URL") or f"{env['VAR_DIR']}/db.sqlite3")
+    manage(env, "migrate", "--noinput", "-v0")
+    if not skip_load:
+        manage(env, "load_bench_data")
+
+
+def in_process_measurements(env: dict[str, str], only: set[str] | None) -> list[Endpoint]:
+    """Endpoints (their ids come from the bench data) with their SQL query counts and bytes."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from pages.models import CaseStudyPage, HubPage, PartnerCity
+
+    hub = HubPage.objects.filter(depth=2, locale__language_code="en").first()
+    bench_pages = CaseStudyPage.objects.filter(slug__startswith="bench-case-study-").order_by("pk")
+    middle = bench_pages[bench_pages.count() // 2]
+    city = PartnerCity.objects.filter(name__startswith="Bench city ").order_by("pk").first()
+    endpoints = [
+        Endpoint("ceiling", "empty JSON view (ceiling)", "/api/bench/empty/"),
+        Endpoint("hub", "hub detail", f"/api/v2/pages/{hub.pk}/"),
+        Endpoint("case_study", "case-study detail", f"/api/v2/pages/{middle.pk}/"),
+        Endpoint(
+            "listing",
+            "20 case studies, fields=*",
+            "/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20",
+        ),
+        Endpoint(
+            "find",
+            "find by path (302)",
+            f"/api/v2/pages/find/?html_path={middle.url_path[len(hub.url_path) - 1 :]}",
+        ),
+        Endpoint("partner_cities", "partner-cities listing", "/api/v2/partner-cities/"),
+        Endpoint("partner_city", "partner-city detail", f"/api/v2/partner-cities/{city.pk}/"),
+        Endpoint("images", "images listing", "/api/v2/images/"),
+    ]
+    if only:
+        endpoints = [e for e in endpoints if e.key in only or e.key == "ceiling"]
+    client = Client(HTTP_HOST="127.0.0.1")
+    for endpoint in endpoints:
+        client.get(endpoint.path)  # warm process caches, as a long-running worker would be
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(endpoint.path)
+        endpoint.queries = len(ctx.captured_queries)
+        endpoint.status = response.status_code
+        endpoint.bytes = len(response.content)
+        print(
+            f"   {endpoint.key:15} {response.status_code} {endpoint.bytes:>8} B {endpoint.queries:>3} queries"
+        )
+    connection.close()
+    return endpoints
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str]):
+    port = free_port()
+    gunicorn_bin = Path(PYTHON).parent / "gunicorn"
+    process = subprocess.Popen(
+        [
+            str(gunicorn_bin),
+            "cms.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/bench/empty/", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def ensure_wrk() -> str | None:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("== wrk is missing: installing Debian's package")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
+        found = shutil.which("wrk")
+    return found
+
+
+_DURATION = re.compile(r"([\d.]+)(us|ms|s|m)\b")
+_SCALE = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = _DURATION.match(text).groups()
+    return float(value) * _SCALE[unit]
+
+
+def run_wrk(wrk: str, url: str, connections: int, duration: int) -> dict:
+    threads = min(connections, 2)
+    args = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
+    }
+
+
+def run_python_load(url: str, connections: int, duration: int) -> dict:
+    """Fallback when wrk is unavailable: keep-alive HTTP/1.1 clients in threads. Python's GIL
+    makes it a weaker client than wrk, so its requests/s are a lower bound."""
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    path = "/" + url.split("//", 1)[1].split("/", 1)[1]
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + duration
+
+    def client() -> None:
+        nonlocal errors
+        conn = HTTPConnection(host, int(port), timeout=30)
+        local, bad = [], 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            local.append((time.perf_counter() - started) * 1000)
+            bad += response.status >= 400
+        with lock:
+            latencies.extend(local)
+            errors += bad
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    return {
+        "rps": len(latencies) / duration,
+        "p50": quantiles[49],
+        "p99": quantiles[98],
+        "errors": errors,
+        "socket_errors": "",
+    }
+
+
+def measure(endpoints: list[Endpoint], base: str, duration: int, wrk: str | None) -> None:
+    for endpoint in endpoints:
+        url = base + endpoint.path
+        for connections in CONNECTIONS:
+            # Warm both workers (first request of a process, OS caches), then measure.
+            if wrk:
+                run_wrk(wrk, url, connections, 1)
+                result = run_wrk(wrk, url, connections, duration)
+            else:
+                run_python_load(url, connections, 1)
+                result = run_python_load(url, connections, duration)
+            endpoint.results[connections] = result
+            print(
+                f"   {endpoint.key:15} c={connections:<3} {result['rps']:>8.1f} req/s "
+                f"p50 {result['p50']:>7.2f} ms  p99 {result['p99']:>7.2f} ms"
+                + (f"  {result['errors']} errors" if result["errors"] else "")
+            )
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{os.cpu_count()} CPUs ({cpu}), load average before the run {load}"
+
+
+def report(endpoints: list[Endpoint], engine: str, tool: str, duration: int) -> str:
+    ceiling = next(e for e in endpoints if e.key == "ceiling")
+    top = ceiling.results[32]["rps"]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    lines = [
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
+        f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers, production "
+        f"settings, response cache off; {tool}, {duration} s per cell after a 1 s warm-up.",
+        "",
+        "| Endpoint | Status | Bytes | SQL queries | req/s @1 | p50 @1 (ms) | p99 @1 (ms) "
+        "| req/s @32 | p50 @32 (ms) | p99 @32 (ms) | vs ceiling @32 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for e in endpoints:
+        one, many = e.results[1], e.results[32]
+        ratio = many["rps"] / top if top else 0
+        lines.append(
+            f"| {e.label} (`{e.path}`) | {e.status} | {e.bytes:,} | {e.queries} "
+            f"| {one['rps']:,.0f} | {one['p50']:.1f} | {one['p99']:.1f} "
+            f"| {many['rps']:,.0f} | {many['p50']:.1f} | {many['p99']:.1f} | {ratio:.1%} |"
+        )
+    lines += ["", "Targets (issue #3):", ""]
+    by_key = {e.key: e for e in endpoints}
+    for key, target in RATIO_TARGETS.items():
+        if key in by_key:
+            ratio = by_key[key].results[32]["rps"] / top
+            verdict = "PASS" if ratio >= target else "FAIL"
+            lines.append(
+                f"- {verdict}: {by_key[key].label} at 32 clients is {ratio:.1%} of the ceiling "
+                f"(target at least {target:.0%})."
+            )
+    for key in DETAIL_ENDPOINTS:
+        if key in by_key:
+            p50 = by_key[key].results[1]["p50"]
+            verdict = "PASS" if p50 < DETAIL_P50_MS else "FAIL"
+            lines.append(
+                f"- {verdict}: {by_key[key].label} p50 at 1 client is {p50:.1f} ms "
+                f"(target under {DETAIL_P50_MS:.0f} ms)."
+            )
+    errors = [e.label for e in endpoints if any(r["errors"] for r in e.results.values())]
+    if errors:
+        lines.append(f"- Errors (non-2xx/3xx answers) during the run: {', '.join(errors)}.")
+    return "\n".join(lines)
+
+
+def write_doc(section: str, engine_key: str) -> None:
+    start, end = f"<!-- bench:{engine_key}:start -->", f"<!-- bench:{engine_key}:end -->"
+    text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    block = f"{start}\n{section}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + f"\n\n## Results: {engine_key}\n\n{block}\n"
+    DOC.write_text(text)
+    print(f"== wrote {DOC.relative_to(ROOT)} ({engine_key})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--skip-load", action="store_true", help="reuse the bench data as is")
+    parser.add_argument("--only", default="", help="comma-separated endpoint keys")
+    parser.add_argument("--no-write", action="store_true", help="print, do not update the doc")
+    args = parser.parse_args()
+
+    env = bench_env()
+    started = time.monotonic()
+    prepare(env, args.skip_load)
+    print("== SQL queries and bytes per request (in-process)")
+    endpoints = in_process_measurements(env, set(filter(None, args.only.split(","))) or None)
+    from django.db import connection
+
+    engine_key = connection.vendor  # "sqlite" or "postgresql"
+    engine = {"sqlite": "SQLite (WAL)", "postgresql": "PostgreSQL"}.get(engine_key, engine_key)
+    if env.get("REDIS_URL"):
+        engine += ", Redis cache"
+    wrk = ensure_wrk()
+    tool = "wrk" if wrk else "a Python keep-alive load generator (wrk unavailable; a lower bound)"
+    print(f"== load with {tool}")
+    with gunicorn(env) as base:
+        measure(endpoints, base, args.duration, wrk)
+    section = report(endpoints, engine, tool, args.duration)
+    print(section)
+    if not args.no_write:
+        write_doc(section, engine_key)
+    print(f"== done in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
