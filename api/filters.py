@@ -33,6 +33,8 @@ class LocaleFilter(BaseFilterBackend):
     def filter_queryset(self, request, queryset, view):
         code = request.GET.get("locale")
         if code is None:
+            if getattr(view, "action", None) != "listing_view":
+                return queryset  # a detail URL names its object, whatever its language
             source = default_locale()
             return queryset if source is None else queryset.filter(locale=source)
         try:
@@ -58,6 +60,8 @@ class DefaultLanguageFilter(BaseFilterBackend):
     scoped_by = ("locale", "translation_of", "child_of", "descendant_of", "ancestor_of")
 
     def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) != "listing_view":
+            return queryset  # a detail URL names its page, whatever its language
         if any(name in request.GET for name in self.scoped_by):
             return queryset
         source = default_locale()

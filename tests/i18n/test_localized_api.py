@@ -1,0 +1,175 @@
+"""What a front end gets in another language: locale filters, translations, fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
+from tests.factories import NetworkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_in(language, **lookup):
+    return (
+        HubPage.objects.get(depth=2, locale__language_code=language)
+        if not lookup
+        else CaseStudyPage.objects.get(locale__language_code=language, **lookup)
+    )
+
+
+def listing(api, **query):
+    response = api.get("/api/v2/pages/", query)
+    assert response.status_code == 200, response.content
+    return response.json()["items"]
+
+
+def follow_find(api, html_path):
+    response = api.get("/api/v2/pages/find/", {"html_path": html_path})
+    if response.status_code != 302:
+        return response
+    return api.get(response["Location"])
+
+
+def embedded(body, block_type):
+    value = next(block["value"] for block in body if block["type"] == block_type)
+    return value["cities"] if block_type == "partner_cities" else value["networks"]
+
+
+def test_the_french_listing_lists_only_french_pages(api):
+    items = listing(api, locale="fr")
+    assert {(i["meta"]["locale"], i["meta"]["path"]) for i in items} == {
+        ("fr", "/fr/"),
+        ("fr", "/fr/lille/"),
+    }
+    assert [i["title"] for i in listing(api, locale="fr", type="pages.CaseStudyPage")] == ["Lille"]
+
+
+def test_a_listing_without_locale_is_in_the_source_language(api):
+    items = listing(api)
+    assert items and {i["meta"]["locale"] for i in items} == {"en"}
+    assert len(listing(api, type="pages.CaseStudyPage")) == 4
+
+
+def test_a_language_without_pages_lists_nothing(api):
+    assert listing(api, locale="de") == []
+
+
+def test_translation_of_lists_the_other_languages_of_a_page(api):
+    english = page_in("en", slug="lille")
+    french = page_in("fr", slug="lille")
+    assert [i["id"] for i in listing(api, translation_of=english.pk)] == [french.pk]
+    assert [i["id"] for i in listing(api, translation_of=french.pk)] == [english.pk]
+
+
+@pytest.mark.parametrize(
+    ("html_path", "language", "title"),
+    [
+        ("/fr/", "fr", "Une ville qui défend la coopération internationale"),
+        ("/fr/lille/", "fr", "Lille"),
+        ("/lille/", "en", "Lille"),
+    ],
+)
+def test_find_resolves_language_prefixed_paths(api, html_path, language, title):
+    data = follow_find(api, html_path).json()
+    assert (data["meta"]["locale"], data["meta"]["path"], data["title"]) == (
+        language,
+        html_path,
+        title,
+    )
+
+
+def test_every_detail_lists_its_translations_for_a_language_switcher(api):
+    english, french = page_in("en"), page_in("fr")
+    en_meta = api.get(f"/api/v2/pages/{english.pk}/").json()["meta"]
+    fr_meta = api.get(f"/api/v2/pages/{french.pk}/").json()["meta"]
+    assert en_meta["translations"] == [
+        {"locale": "fr", "id": french.pk, "title": french.title, "path": "/fr/"}
+    ]
+    assert fr_meta["locale"] == "fr"
+    assert fr_meta["translations"] == [
+        {"locale": "en", "id": english.pk, "title": english.title, "path": "/"}
+    ]
+
+
+def test_a_page_without_translation_says_so_and_has_no_localized_path(api):
+    page = page_in("en", slug="bambisanani-partnership")
+    assert api.get(f"/api/v2/pages/{page.pk}/").json()["meta"]["translations"] == []
+    missing = follow_find(api, "/fr/bambisanani-partnership/")
+    assert missing.status_code == 404 and missing.json()["message"]
+
+
+def test_the_french_hub_embeds_french_snippets_and_falls_back_to_english_ones(api):
+    body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
+    cities = {c["name"]: c for c in embedded(body, "partner_cities")}
+    assert list(cities) == ["Lille", "Dortmund", "Hangzhou", "Brno", "Durban"]
+    assert (cities["Lille"]["locale"], cities["Lille"]["fallback"]) == ("fr", False)
+    assert cities["Lille"]["summary"].startswith("Première ville partenaire officielle")
+    assert cities["Lille"]["country"] == "FR"
+    assert cities["Lille"]["agreements"][0]["title"] == "Twinning agreement"  # synchronized
+    assert (cities["Dortmund"]["locale"], cities["Dortmund"]["fallback"]) == ("en", True)
+    assert all(n["fallback"] and n["locale"] == "en" for n in embedded(body, "networks"))
+
+
+def test_an_english_page_embeds_english_snippets_without_fallback(api):
+    body = api.get(f"/api/v2/pages/{page_in('en').pk}/").json()["body"]
+    assert {(c["locale"], c["fallback"]) for c in embedded(body, "partner_cities")} == {
+        ("en", False)
+    }
+
+
+def test_a_snippet_translated_later_replaces_the_fallback(api):
+    eurocities = Network.objects.get(name="Eurocities")
+    french = eurocities.copy_for_translation(page_in("fr").locale)
+    french.role = "Présidence du groupe de travail Enfance et jeunesse"
+    french.save()
+    body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
+    network = embedded(body, "networks")[0]
+    assert (network["id"], network["locale"], network["fallback"]) == (french.pk, "fr", False)
+    assert network["role"] == "Présidence du groupe de travail Enfance et jeunesse"
+
+
+def test_a_french_case_study_links_its_french_partner_city(api):
+    data = api.get(f"/api/v2/pages/{page_in('fr', slug='lille').pk}/").json()
+    assert data["related_partner_city"]["locale"] == "fr"
+    assert data["related_partner_city"]["fallback"] is False
+    assert data["summary"].startswith("Fort de liens éducatifs")
+
+
+def test_snippets_are_localized_with_one_query_per_model_whatever_their_number(api):
+    hub = page_in("fr")
+
+    def queries_on(table):
+        with CaptureQueriesContext(connection) as queries:
+            body = api.get(f"/api/v2/pages/{hub.pk}/").json()["body"]
+        shown.append(len(embedded(body, "networks")))
+        return [q for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+
+    shown = []
+    # One query loads the chosen networks, one finds their French translations...
+    assert len(queries_on("pages_network")) == 2
+    # ...and three more untranslated networks to fall back on cost no more.
+    block = next(b for b in hub.body if b.block_type == "networks")
+    block.value["networks"].extend(NetworkFactory(name=f"Extra network {i}") for i in range(3))
+    hub.save_revision().publish()
+    assert len(queries_on("pages_network")) == 2
+    assert len(queries_on("pages_partnercity")) == 2
+    assert shown == [3, 6, 6]
+
+
+def test_snippet_listings_in_french_show_every_object_in_french_where_translated(api):
+    response = api.get("/api/v2/partner-cities/", {"locale": "fr"})
+    items = {item["name"]: item for item in response.json()["items"]}
+    assert len(items) == 5
+    assert items["Lille"]["meta"]["locale"] == "fr"
+    assert items["Dortmund"]["meta"]["locale"] == "en"
+    english = api.get("/api/v2/partner-cities/").json()["items"]
+    assert {item["meta"]["locale"] for item in english} == {"en"} and len(english) == 5
+
+
+def test_a_translated_snippet_has_its_own_detail_url(api):
+    french = PartnerCity.objects.get(name="Lille", locale__language_code="fr")
+    data = api.get(f"/api/v2/partner-cities/{french.pk}/").json()
+    assert data["meta"]["locale"] == "fr" and data["summary"].startswith("Première")
