@@ -47,8 +47,13 @@ def _filter(spec: str) -> Filter:
     return Filter(spec=spec)
 
 
+@lru_cache(maxsize=1)
+def _all_filters() -> tuple[Filter, ...]:
+    return (*(_filter(spec) for _fmt, _width, spec in rendition_specs()), _filter(THUMBNAIL_SPEC))
+
+
 def all_filters() -> list[Filter]:
-    return [_filter(spec) for _fmt, _width, spec in rendition_specs()] + [_filter(THUMBNAIL_SPEC)]
+    return list(_all_filters())
 
 
 def absolute_url(url: str, context: dict | None) -> str:
@@ -73,12 +78,32 @@ def _rendition_dict(rendition, context) -> dict[str, Any]:
     }
 
 
+def _prefetched(image, filters: list[Filter]) -> dict[str, Any] | None:
+    """The renditions for `filters` from the image's prefetched set, or None if one is
+    missing (then Wagtail's get_renditions makes it). Wagtail's own lookup does the same
+    with more work per call, and get_rendition() writes each hit back to the cache."""
+    prefetched = image._get_prefetched_renditions()
+    if prefetched is None:
+        return None
+    by_key = {(r.filter_spec, r.focal_point_key): r for r in prefetched}
+    found = {}
+    for filter in filters:
+        rendition = by_key.get((filter.spec, filter.get_cache_key(image)))
+        if rendition is None:
+            return None
+        found[filter.spec] = rendition
+    return found
+
+
+def renditions_of(image, filters: list[Filter]) -> dict[str, Any]:
+    return _prefetched(image, filters) or image.get_renditions(*filters)
+
+
 def image_representation(image, context: dict | None = None) -> dict[str, Any] | None:
     """Everything a front end needs to render an image responsively, from one object."""
     if image is None:
         return None
-    filters = all_filters()
-    renditions = image.get_renditions(*filters)
+    renditions = renditions_of(image, all_filters())
     by_format: dict[str, list[dict[str, Any]]] = {}
     seen: dict[str, set[int]] = {}
     fallback = None
@@ -124,7 +149,7 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
 def thumbnail_representation(image, context: dict | None = None) -> dict[str, Any] | None:
     if image is None:
         return None
-    rendition = image.get_rendition(_filter(THUMBNAIL_SPEC))
+    rendition = renditions_of(image, [_filter(THUMBNAIL_SPEC)])[THUMBNAIL_SPEC]
     return {
         "id": image.pk,
         "alt": image.alt_text or image.title,

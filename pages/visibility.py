@@ -17,9 +17,18 @@ from django.utils import timezone
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
+from pages.prefetch import request_memo
+
 
 def hidden_roots() -> list[str]:
-    """Tree paths of the topmost hidden pages; everything under them is hidden too."""
+    """Tree paths of the topmost hidden pages; everything under them is hidden too.
+
+    Read once per API request (the endpoint, its serializer context, teasers and links all
+    ask), not once per question."""
+    return request_memo("hidden_page_roots", _hidden_roots)
+
+
+def _hidden_roots() -> list[str]:
     condition = (
         Q(live=False) | Q(expire_at__lte=timezone.now()) | Q(view_restrictions__isnull=False)
     )
