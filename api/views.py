@@ -46,13 +46,14 @@ class BoundedQueriesMixin:
         page = super().paginate_queryset(queryset)
         return page
 
-
     def get_renderer_context(self):
         # Wagtail asks for indent=4, which makes json use its pure-Python encoder: compact
         # JSON renders 3-5x faster (53 ms less for 20 case studies) and is half the bytes.
         context = super().get_renderer_context()
         context.pop("indent", None)
         return context
+
+
 class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
     base_serializer_class = PageSerializer
     meta_fields = [
