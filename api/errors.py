@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
@@ -17,7 +18,7 @@ def error_body(message: str, status: int) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, BadRequestError):
         return Response(error_body(str(exc), 400), status=400)
-    if isinstance(exc, Http404):
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
         return Response(error_body(str(exc) or "Not found.", 404), status=404)
     if isinstance(exc, (ValueError, OverflowError, DjangoValidationError, TypeError)):
         return Response(error_body(f"Invalid query parameter: {exc}", 400), status=400)
@@ -43,6 +44,16 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # Raised outside a view (a middleware's query): still a fast, retryable 503.
+        from cms.middleware import database_unavailable
+
+        return database_unavailable(request, exc)
     if request.path.startswith("/api/"):
         return json_error("Internal server error.", 500)
     from django.views.defaults import server_error

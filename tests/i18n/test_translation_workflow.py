@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail_localize.models import StringSegment, Translation
+from wagtail_localize.operations import translate_object
 
-from pages.models import CaseStudyPage
+from pages.models import CaseStudyPage, Network
 from pages.translation import out_of_date
 from tests.factories import CaseStudyPageFactory
 from tests.i18n.conftest import fill
@@ -139,3 +140,22 @@ def test_a_changed_source_marks_the_translation_out_of_date_until_it_is_synced(
     french = api.get(f"/api/v2/pages/{french_id}/").json()
     assert french["summary"] == "Leeds et Lille : partenaires depuis 1968."
     assert french["title"] == "Lille"
+
+
+def test_a_snippet_is_translated_with_wagtail_localize_and_listed_in_french(api, editor, fr):
+    # The snippet admin's "Translate" button calls translate_object; the admin registration
+    # of the snippets belongs to the editors' admin, so this goes one step below the view.
+    network = Network.objects.get(name="Eurocities")
+    translate_object(network, [fr], user=editor)
+    translation = Translation.objects.get(
+        source__object_id=network.translation_key, target_locale=fr
+    )
+    role = "Présidence du groupe de travail « Enfance et jeunesse »"
+    translation.import_po(fill(translation.export_po(), {network.role: role}))
+    translation.save_target(user=editor)
+
+    items = api.get("/api/v2/networks/", {"locale": "fr"}).json()["items"]
+    eurocities = next(item for item in items if item["name"] == "Eurocities")
+    assert (eurocities["meta"]["locale"], eurocities["role"]) == ("fr", role)
+    assert eurocities["url"] == network.url  # synchronized, not translated
+    assert len(items) == Network.objects.filter(locale__language_code="en").count()
