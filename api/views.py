@@ -23,6 +23,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page
 
+from api.cache import ResponseCacheMixin
 from api.filters import DefaultLanguageFilter, LocaleFilter, YearRangeFilter
 from api.serializers import PageSerializer, SnippetSerializer
 from pages.models import Network, PartnerCity
@@ -54,7 +55,7 @@ class BoundedQueriesMixin:
         return context
 
 
-class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
+class PagesAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, WagtailPagesAPIViewSet):
     base_serializer_class = PageSerializer
     meta_fields = [
         *WagtailPagesAPIViewSet.meta_fields,
@@ -166,15 +167,15 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         return redirect(url)
 
 
-class ImagesAPIViewSet(BoundedQueriesMixin, ImagesAPIViewSet):
+class ImagesAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, ImagesAPIViewSet):
     pass
 
 
-class DocumentsAPIViewSet(BoundedQueriesMixin, DocumentsAPIViewSet):
+class DocumentsAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, DocumentsAPIViewSet):
     pass
 
 
-class SnippetAPIViewSet(BoundedQueriesMixin, BaseAPIViewSet):
+class SnippetAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, BaseAPIViewSet):
     """Read-only snippet endpoint with filters, ordering, search and ?locale=."""
 
     base_serializer_class = SnippetSerializer

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -155,6 +156,35 @@ else:
             "LOCATION": "cms-default",
         }
     }
+
+# API response cache (api/cache.py): responses and their invalidation tags live beside the
+# default cache (Redis when REDIS_URL is set), tags without expiry so a change is never lost.
+_api_cache = dict(CACHES["default"])
+if REDIS_URL:
+    CACHES["api"] = {**_api_cache, "KEY_PREFIX": _api_cache["KEY_PREFIX"] + "-api"}
+    CACHES["api-tags"] = {**_api_cache, "KEY_PREFIX": _api_cache["KEY_PREFIX"] + "-apitags"}
+else:
+    _locmem = "django.core.cache.backends.locmem.LocMemCache"
+    CACHES["api"] = {"BACKEND": _locmem, "LOCATION": "cms-api", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    CACHES["api-tags"] = {
+        "BACKEND": _locmem,
+        "LOCATION": "cms-api-tags",
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+API_CACHE_ENABLED = env_bool("API_CACHE_ENABLED", True)
+API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", 24 * 3600)
+API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
+API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 60)
+
+# CDN purge on content changes (wagtail.contrib.frontend_cache), e.g. Varnish/nginx PURGE.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["default"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+# API URLs carry no language prefix: purge each URL once, not once per language.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

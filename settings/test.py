@@ -28,3 +28,10 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": "cms-test",
     }
+# The API response cache (api/cache.py) in process memory, cleared before every test.
+CACHES["api"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t-api"}
+CACHES["api-tags"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "t-api-tags",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}

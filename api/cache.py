@@ -1,0 +1,322 @@
+"""Server-side API response cache with exact, tag-based invalidation, and HTTP validators.
+
+Every cached response carries the *tags* of what it was built from. Tags are recorded while
+the response is rendered: every tracked model instance that is loaded from the database
+(pages, images, documents, snippets and their inline rows, tags) adds its tag through a
+`post_init` receiver, so a page that embeds a partner city through a chooser depends on
+`pages.partnercity:<id>` without any block having to declare it. A page adds one tag per
+ancestor-or-self path (`tree:<path>`), so a change to a page invalidates every response that
+shows it or anything below it (breadcrumbs, visibility under an unpublished or private
+ancestor). Listings add `list:<model>` (membership can change with any save of that model),
+page details `children:<path>` (the hub's teasers) and `translations:<key>`.
+
+Each tag has a token in the cache; a change replaces the tokens of the tags it touches
+(`api.cache_invalidation`), and a stored response is served only while every token it was
+stored with is still current. Tokens carry the time they were set: a response whose render
+began before one of its tags changed is not stored, because it may have read the old rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+RESPONSE_ALIAS = "api"
+TAG_ALIAS = "api-tags"
+GLOBAL_TAG = "all"
+# A render that started less than this before a tag changed is not stored (clock skew
+# between app servers; the render may have read rows from before the change).
+RACE_MARGIN_NS = 500_000_000
+PREVIEW_PARAMS = ("preview_token",)
+PREVIEW_HEADERS = ("HTTP_PREVIEW_TOKEN", "HTTP_X_PREVIEW_TOKEN")
+STORED_HEADERS = ("Content-Type", "Location", "Vary", "Allow")
+CACHEABLE_STATUSES = {200, 301, 302}
+
+
+def _cache(alias: str):
+    return caches[alias] if alias in settings.CACHES else caches["default"]
+
+
+def response_cache():
+    return _cache(RESPONSE_ALIAS)
+
+
+def tag_cache():
+    return _cache(TAG_ALIAS)
+
+
+# --- tags -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Recorder:
+    tags: set[str] = field(default_factory=set)
+    # pk -> (path, translation_key) of every page loaded, for the detail view's own tags
+    pages: dict[Any, tuple[str | None, Any]] = field(default_factory=dict)
+    # earliest scheduled expiry of a page shown: the response must not outlive it
+    expires: float | None = None
+
+
+_recorder: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
+    "api_cache_recorder", default=None
+)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Recorder]:
+    recorder = Recorder()
+    token = _recorder.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _recorder.reset(token)
+
+
+def page_path_tags(path: str) -> list[str]:
+    """`tree:` tags of a page and of each ancestor below the tree root (steplen 4)."""
+    return [f"tree:{path[:end]}" for end in range(8, len(path) + 1, 4)]
+
+
+def instance_tags(instance) -> list[str]:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        path = instance.__dict__.get("path")
+        if path:
+            return page_path_tags(path)
+        return [f"page:{instance.pk}"]
+    return [f"{instance._meta.concrete_model._meta.label_lower}:{instance.pk}"]
+
+
+def list_tag(model) -> str:
+    from wagtail.models import Page
+
+    if issubclass(model, Page):
+        return "list:page"
+    return f"list:{model._meta.concrete_model._meta.label_lower}"
+
+
+def record_instance(sender, instance, **kwargs) -> None:
+    """`post_init` receiver for tracked models (connected in `api.apps`)."""
+    recorder = _recorder.get()
+    if recorder is None or instance.pk is None:
+        return
+    recorder.tags.update(instance_tags(instance))
+    if "translation_key" in instance.__dict__ and "path" in instance.__dict__:
+        recorder.pages[instance.pk] = (instance.path, instance.translation_key)
+    expire_at = instance.__dict__.get("expire_at")
+    if expire_at is not None:
+        moment = expire_at.timestamp()
+        if recorder.expires is None or moment < recorder.expires:
+            recorder.expires = moment
+
+
+def record(*tags: str) -> None:
+    recorder = _recorder.get()
+    if recorder is not None:
+        recorder.tags.update(tags)
+
+
+def _tag_key(tag: str) -> str:
+    return "apitag:" + hashlib.sha1(tag.encode()).hexdigest()
+
+
+def _token_time(token: str) -> int:
+    try:
+        return int(token.split(":", 1)[0])
+    except (ValueError, AttributeError):
+        return 0
+
+
+def bump_tags(tags: Iterable[str]) -> None:
+    """Invalidate every stored response that depends on any of these tags."""
+    now = time.time_ns()
+    tokens = {_tag_key(tag): f"{now}:{uuid.uuid4().hex[:12]}" for tag in set(tags)}
+    if tokens:
+        tag_cache().set_many(tokens, timeout=None)
+
+
+def current_tokens(tags: Iterable[str]) -> dict[str, str]:
+    """Tokens of these tags; a tag never seen gets a token dated 0 (it has not changed)."""
+    keys = {tag: _tag_key(tag) for tag in tags}
+    store = tag_cache()
+    found = store.get_many(keys.values())
+    for key in keys.values():
+        if key not in found:
+            token = f"0:{uuid.uuid4().hex[:12]}"
+            if not store.add(key, token, timeout=None):
+                token = store.get(key, token)
+            found[key] = token
+    return {tag: found[key] for tag, key in keys.items()}
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+def is_private_request(request: HttpRequest) -> bool:
+    """Credentials or a preview token: the answer is for this client alone."""
+    if request.method not in ("GET", "HEAD"):
+        return True
+    if "HTTP_AUTHORIZATION" in request.META:
+        return True
+    if any(name in request.GET for name in PREVIEW_PARAMS):
+        return True
+    if any(header in request.META for header in PREVIEW_HEADERS):
+        return True
+    # A session cookie means a signed-in editor may be asking; never share that answer.
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def cache_key(request: HttpRequest) -> str:
+    query = sorted(request.GET.lists())
+    raw = "|".join(
+        [
+            request.get_host().lower(),
+            request.path,
+            repr(query),
+            translation.get_language() or "",
+        ]
+    )
+    return "apiresp:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def make_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+
+
+def cache_control_value(expires: float | None = None) -> str:
+    s_maxage = settings.API_CACHE_S_MAXAGE
+    stale = settings.API_CACHE_STALE_WHILE_REVALIDATE
+    if expires is not None:
+        # A page expires on its own (no publish event to purge on): shared caches stop then.
+        left = max(0, int(expires - time.time()))
+        s_maxage, stale = min(s_maxage, left), 0
+    if s_maxage <= 0:
+        return "public, max-age=0, no-cache"
+    return f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale}"
+
+
+def _not_modified(request: HttpRequest, etag: str, last_modified: float) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        tags = parse_etags(if_none_match)
+        return "*" in tags or etag in tags or etag in {t.removeprefix("W/") for t in tags}
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(last_modified) <= since
+
+
+def _public_headers(response: HttpResponse, entry: dict) -> HttpResponse:
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    response["Cache-Control"] = cache_control_value(entry["expires"])
+    patch_vary_headers(response, ("Accept", "Accept-Encoding", "Authorization"))
+    return response
+
+
+def _answer(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
+    if _not_modified(request, entry["etag"], entry["last_modified"]):
+        response = HttpResponseNotModified()
+        for name in ("Vary",):
+            if name in entry["headers"]:
+                response[name] = entry["headers"][name]
+    else:
+        response = HttpResponse(entry["body"], status=entry["status"])
+        for name, value in entry["headers"].items():
+            response[name] = value
+    response["X-Cache"] = state
+    return _public_headers(response, entry)
+
+
+class ResponseCacheMixin:
+    """Serve API GETs from the response cache; add ETag, Last-Modified, Cache-Control, Vary.
+
+    Requests with credentials or a preview token bypass the cache entirely and are answered
+    `Cache-Control: private, no-store`."""
+
+    def response_cache_tags(self, action: str | None, recorder: Recorder) -> set[str]:
+        tags = set(recorder.tags)
+        tags.add(GLOBAL_TAG)
+        model = getattr(self, "model", None)
+        if action == "listing_view" and model is not None:
+            tags.add(list_tag(model))
+        if action == "detail_view":
+            from wagtail.models import Page
+
+            pk = self.kwargs.get("pk")
+            if model is not None and issubclass(model, Page):
+                try:
+                    path, translation_key = recorder.pages.get(int(pk), (None, None))
+                except (TypeError, ValueError):
+                    path, translation_key = None, None
+                if path:
+                    tags.add(f"children:{path}")
+                if translation_key:
+                    tags.add(f"translations:{translation_key}")
+        return tags
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_private_request(request):
+            response = super().dispatch(request, *args, **kwargs)
+            response["Cache-Control"] = "private, no-store"
+            response["X-Cache"] = "BYPASS"
+            return response
+
+        enabled = getattr(settings, "API_CACHE_ENABLED", True)
+        key = cache_key(request)
+        if enabled:
+            entry = response_cache().get(key)
+            if entry is not None and (entry["expires"] or float("inf")) > time.time():
+                tokens = tag_cache().get_many([_tag_key(tag) for tag in entry["tags"]])
+                if all(tokens.get(_tag_key(tag)) == tok for tag, tok in entry["tags"].items()):
+                    return _answer(request, entry, "HIT")
+
+        started = time.time_ns()
+        now = started / 1e9
+        action = getattr(self, "action_map", {}).get(request.method.lower())
+        with recording() as recorder:
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        if response.status_code not in CACHEABLE_STATUSES:
+            # Errors are not stored: a 404 for a path may be a 200 after the next publish.
+            response["Cache-Control"] = "no-cache"
+            response["X-Cache"] = "MISS"
+            return response
+
+        entry = {
+            "body": response.content,
+            "status": response.status_code,
+            "headers": {name: response[name] for name in STORED_HEADERS if name in response},
+            "etag": make_etag(response.content),
+            "last_modified": now,
+            "expires": recorder.expires,
+        }
+        state = "MISS"
+        if enabled:
+            tokens = current_tokens(self.response_cache_tags(action, recorder))
+            timeout = settings.API_CACHE_TIMEOUT
+            if recorder.expires is not None:
+                timeout = min(timeout, int(recorder.expires - now))
+            fresh = all(_token_time(token) < started - RACE_MARGIN_NS for token in tokens.values())
+            if fresh and timeout > 0:
+                entry["tags"] = tokens
+                response_cache().set(key, entry, timeout)
+            else:
+                state = "MISS-UNSTORED"
+        if _not_modified(request, entry["etag"], entry["last_modified"]):
+            return _answer(request, entry, state)
+        response["X-Cache"] = state
+        return _public_headers(response, entry)

@@ -1,0 +1,114 @@
+"""HTTP caching: validators, shared-cache lifetimes, and answers that must stay private."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(API_CACHE_S_MAXAGE=120, API_CACHE_STALE_WHILE_REVALIDATE=30)
+def test_responses_carry_a_strong_etag_last_modified_and_cdn_lifetimes(api, hub):
+    response = api.get(f"/api/v2/pages/{hub.pk}/")
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"') and not response["ETag"].startswith("W/")
+    assert response["Last-Modified"].endswith("GMT")
+    control = response["Cache-Control"]
+    assert "public" in control and "s-maxage=120" in control
+    assert "stale-while-revalidate=30" in control
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_the_etag_follows_the_content(api, hub):
+    first = api.get(f"/api/v2/pages/{hub.pk}/")["ETag"]
+    assert api.get(f"/api/v2/pages/{hub.pk}/")["ETag"] == first
+    hub.title = "A hub with a new title"
+    hub.save_revision().publish()
+    assert api.get(f"/api/v2/pages/{hub.pk}/")["ETag"] != first
+
+
+def test_if_none_match_answers_304_without_rendering_or_queries(
+    api, hub, django_assert_num_queries
+):
+    etag = api.get(f"/api/v2/pages/{hub.pk}/")["ETag"]
+    with django_assert_num_queries(0):
+        response = api.get(f"/api/v2/pages/{hub.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_a_stale_etag_gets_the_new_content(api, hub):
+    etag = api.get(f"/api/v2/pages/{hub.pk}/")["ETag"]
+    hub.title = "Changed since the client's copy"
+    hub.save_revision().publish()
+    response = api.get(f"/api/v2/pages/{hub.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response.json()["title"] == "Changed since the client's copy"
+
+
+def test_if_modified_since_answers_304_for_an_unchanged_listing(api):
+    last_modified = api.get("/api/v2/partner-cities/")["Last-Modified"]
+    response = api.get("/api/v2/partner-cities/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"HTTP_AUTHORIZATION": "Bearer some-token"},
+        {"HTTP_X_PREVIEW_TOKEN": "abc"},
+        {"HTTP_PREVIEW_TOKEN": "abc"},
+        {"QUERY_STRING": "preview_token=abc"},
+    ],
+    ids=["authorization", "x-preview-token", "preview-token", "preview_token-param"],
+)
+def test_requests_with_credentials_or_a_preview_token_are_private_and_never_cached(
+    api, hub, credentials
+):
+    url = f"/api/v2/pages/{hub.pk}/"
+    query = credentials.pop("QUERY_STRING", "")
+    if query:
+        url = f"{url}?{query}"
+    private = api.get(url, **credentials)
+    assert private["Cache-Control"] == "private, no-store"
+    assert "ETag" not in private
+    # The private answer was not stored: the next anonymous read renders afresh.
+    assert api.get(f"/api/v2/pages/{hub.pk}/")["X-Cache"] == "MISS"
+    # And a cached public answer is not handed to a credentialed request.
+    assert api.get(url, **credentials)["X-Cache"] == "BYPASS"
+
+
+def test_a_signed_in_editors_reads_are_private(api, hub, editor):
+    api.get(f"/api/v2/pages/{hub.pk}/")  # cached publicly
+    api.force_login(editor)
+    response = api.get(f"/api/v2/pages/{hub.pk}/")
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Cache"] == "BYPASS"
+
+
+def test_errors_are_not_cached(api):
+    first = api.get("/api/v2/pages/", {"nope": "1"})
+    assert first.status_code == 400
+    assert "public" not in first["Cache-Control"]
+    assert api.get("/api/v2/pages/", {"nope": "1"})["X-Cache"] != "HIT"
+    assert api.get("/api/v2/pages/999999/").status_code == 404
+
+
+def test_keys_cover_query_locale_and_site(api):
+    english = api.get("/api/v2/partner-cities/", {"locale": "en"})
+    french = api.get("/api/v2/partner-cities/", {"locale": "fr"})
+    assert french["X-Cache"] == "MISS"
+    other_site = api.get("/api/v2/partner-cities/", {"locale": "en"}, HTTP_HOST="localhost")
+    assert other_site["X-Cache"] == "MISS"
+    assert api.get("/api/v2/partner-cities/", {"locale": "en"})["X-Cache"] == "HIT"
+    assert english.content != french.content or english.json()["meta"]["total_count"] == 0
+
+
+@override_settings(API_CACHE_ENABLED=False)
+def test_the_server_cache_can_be_switched_off(api, hub):
+    api.get(f"/api/v2/pages/{hub.pk}/")
+    second = api.get(f"/api/v2/pages/{hub.pk}/")
+    assert second["X-Cache"] == "MISS"
+    assert second["ETag"]
