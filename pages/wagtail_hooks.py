@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.models import Page, WorkflowState
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from media.models import CustomImage
 from pages.headless import front_end_url
+from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
 
 
 @hooks.register("before_serve_page")
@@ -13,3 +26,188 @@ def redirect_to_front_end(page, request, serve_args, serve_kwargs):
     """The CMS host renders no page: send the visitor (or an editor's "View live") to the
     front end, at the same path. Only live pages get this far; drafts are 404 as before."""
     return HttpResponseRedirect(front_end_url(page))
+
+
+# --- Partners & networks: their own admin menu --------------------------------------------------
+
+
+class PartnerCityViewSet(SnippetViewSet):
+    model = PartnerCity
+    icon = "site"
+    menu_label = "Partner cities"
+    list_display = ["name", "country", "year_signed", "period", "locale", UpdatedAtColumn()]
+    list_filter = {"country": ["exact"], "year_signed": ["exact", "gte", "lte"]}
+    search_fields = ["name", "summary", "country"]
+    search_backend_name = None  # plain database search: exact and predictable for editors
+    ordering = ["year_signed", "name"]
+    list_per_page = 50
+
+
+class NetworkViewSet(SnippetViewSet):
+    model = Network
+    icon = "group"
+    menu_label = "Networks"
+    list_display = ["name", "year_joined", "role", "locale", UpdatedAtColumn()]
+    list_filter = {"year_joined": ["exact", "gte", "lte"]}
+    search_fields = ["name", "role", "summary"]
+    search_backend_name = None
+    ordering = ["name"]
+
+
+class PartnersAndNetworks(SnippetViewSetGroup):
+    items = (PartnerCityViewSet, NetworkViewSet)
+    menu_label = "Partners & networks"
+    menu_icon = "globe"
+    menu_order = 150  # right after Pages
+
+
+register_snippet(PartnersAndNetworks)
+
+
+# --- The editors' dashboard ---------------------------------------------------------------------
+
+DASHBOARD_LIMIT = 10
+
+
+def _edit_link(url: str, label: str, note: str = ""):
+    return format_html('<li><a href="{}">{}</a>{}</li>', url, label, note)
+
+
+def _case_studies_waiting() -> tuple[list, list]:
+    in_moderation_ids = set(
+        WorkflowState.objects.active()
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .values_list("object_id", flat=True)
+    )
+    moderation = CaseStudyPage.objects.filter(pk__in=[int(pk) for pk in in_moderation_ids])
+    drafts = CaseStudyPage.objects.filter(Q(live=False) | Q(has_unpublished_changes=True)).exclude(
+        pk__in=moderation.values("pk")
+    )
+    order = "-latest_revision_created_at"
+    return list(drafts.order_by(order)[:DASHBOARD_LIMIT]), list(
+        moderation.order_by(order)[:DASHBOARD_LIMIT]
+    )
+
+
+def _translations_out_of_date() -> list | None:
+    """Pages whose source changed since their translations were synced; None when the
+    translation tooling is not installed."""
+    if not apps.is_installed("wagtail_localize"):
+        return None
+    try:
+        from wagtail_localize.models import TranslationSource
+
+        from pages.translation import out_of_date
+    except ImportError:
+        return None
+    stale = []
+    for source in TranslationSource.objects.filter(
+        specific_content_type__in=ContentType.objects.get_for_models(
+            HubPage, CaseStudyPage
+        ).values()
+    )[:200]:
+        try:
+            if out_of_date(source):
+                stale.append(source.get_source_instance())
+        except Exception:  # a source whose object is gone is not the editor's problem here
+            continue
+    return stale[:DASHBOARD_LIMIT]
+
+
+def _failed_webhook_deliveries() -> tuple[int, str] | None:
+    """(count, admin URL) of failed deliveries once the webhooks app exists."""
+    if not apps.is_installed("webhooks"):
+        return None
+    try:
+        delivery = apps.get_model("webhooks", "Delivery")
+    except LookupError:
+        return None
+    field_names = {field.name for field in delivery._meta.get_fields()}
+    if "status" in field_names:
+        failed = delivery.objects.filter(status__in=["failed", "dead", "error"])
+    elif "succeeded" in field_names:
+        failed = delivery.objects.filter(succeeded=False)
+    else:
+        return None
+    return failed.count(), ""
+
+
+class EditorsDashboardPanel(Component):
+    """What needs an editor's attention on this site, on the admin's home page."""
+
+    name = "editors_dashboard"
+    order = 50
+
+    def render_html(self, parent_context=None) -> str:
+        drafts, moderation = _case_studies_waiting()
+        sections = []
+
+        def section(heading: str, items: list, empty: str):
+            body = (
+                format_html("<ul>{}</ul>", mark_safe("".join(items)))
+                if items
+                else format_html("<p>{}</p>", empty)
+            )
+            sections.append(format_html("<h3>{}</h3>{}", heading, body))
+
+        def page_items(pages) -> list:
+            return [
+                _edit_link(
+                    reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+                    page.get_admin_display_title(),
+                )
+                for page in pages
+            ]
+
+        section(
+            "Case studies in moderation", page_items(moderation), "Nothing waits for a reviewer."
+        )
+        section("Case studies in draft", page_items(drafts), "No unpublished drafts.")
+        stale = _translations_out_of_date()
+        if stale is not None:
+            section(
+                "Translations out of date",
+                [
+                    _edit_link(
+                        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+                        str(page),
+                        " — sync the translations, then translate the new text",
+                    )
+                    for page in stale
+                ],
+                "Every translation is up to date.",
+            )
+        images = CustomImage.objects.filter(Q(alt_text="") | Q(alt_text__isnull=True)).order_by(
+            "-created_at"
+        )[:DASHBOARD_LIMIT]
+        section(
+            "Images without alt text",
+            [
+                _edit_link(
+                    reverse("wagtailimages:edit", args=(image.pk,)),
+                    image.title,
+                    " — describe what it shows",
+                )
+                for image in images
+            ],
+            "Every image has alt text.",
+        )
+        webhooks = _failed_webhook_deliveries()
+        if webhooks is not None:
+            count, _url = webhooks
+            sections.append(
+                format_html(
+                    "<h3>Failed webhook deliveries</h3><p>{}</p>",
+                    f"{count} failed deliveries." if count else "No failed deliveries.",
+                )
+            )
+        return format_html(
+            '<section class="w-panel editors-dashboard" aria-labelledby="editors-dashboard">'
+            '<h2 id="editors-dashboard">Needs your attention</h2>{}</section>',
+            mark_safe("".join(sections)),
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_editors_dashboard(request, panels):
+    panels.insert(0, EditorsDashboardPanel())

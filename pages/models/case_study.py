@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from api.fields import TagNamesField, image_field, snippet_field
 from pages.blocks import CaseStudyBodyBlock
+from pages.headless import HeadlessURLMixin
 from pages.preview import FrontendPreviewMixin
 
 
@@ -28,7 +29,7 @@ class CaseStudyTag(TaggedItemBase):
     )
 
 
-class CaseStudyPage(FrontendPreviewMixin, Page):
+class CaseStudyPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
     """A case study (e.g. the Lille partnership). Listed at
     /api/v2/pages/?type=pages.CaseStudyPage and teased on the hub."""
 

@@ -8,10 +8,11 @@ from wagtail.models import Page
 
 from api.fields import image_field
 from pages.blocks import HubBodyBlock
+from pages.headless import HeadlessURLMixin
 from pages.preview import FrontendPreviewMixin
 
 
-class HubPage(FrontendPreviewMixin, Page):
+class HubPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
     """The international-cooperation hub: introduction, hero image, and the sections
     (partner cities, networks, key figures, case-study teasers). One per language."""
 
