@@ -185,6 +185,9 @@ function renderError(error, path) {
   if (error.status === 404) {
     main.innerHTML = html`<div class="message" role="alert"><h1>Page not found</h1>
       <p>There is no page at <code>${path}</code>.</p><p><a href="/" data-link>Go to the home page</a></p></div>`;
+  } else if (path.startsWith("/preview")) {
+    main.innerHTML = html`<div class="message" role="alert"><h1>Preview unavailable</h1>
+      <p>${error.message}</p></div>`;
   } else if (error.status === 0) {
     main.innerHTML = html`<div class="message" role="alert"><h1>Content unavailable</h1>
       <p>${error.message} Check that it is running, then reload this page.</p></div>`;

@@ -1,0 +1,160 @@
+"""Middleware that keeps the API's promises: one error shape, no 500 on hostile input, a fast
+503 when the database is down, and admin logins throttled against password guessing."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+MAX_OFFSET = 2**31 - 1
+RETRY_AFTER_SECONDS = 5
+MAX_SEARCH_LENGTH = 500
+MAX_SEARCH_WORDS = 32
+
+
+def error_response(message: str, status: int, **headers: str) -> JsonResponse:
+    response = JsonResponse({"message": message, "status": status}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
+    """503 with Retry-After: the client may try again; nothing of the exception is shown."""
+    logger.warning("database unavailable for %s: %s", request.path, type(exc).__name__)
+    return error_response(
+        "The service is temporarily unavailable. Please retry shortly.",
+        503,
+        Retry_After=str(RETRY_AFTER_SECONDS),
+    )
+
+
+def hostile_query_message(request: HttpRequest) -> str | None:
+    """Inputs the database layer cannot take (and would answer with a 500), refused up front."""
+    if "\x00" in request.path:
+        return "The URL must not contain NUL characters."
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return "Query parameters must not contain NUL characters."
+    for name in ("offset", "limit"):
+        value = request.GET.get(name, "")
+        if value.isdigit() and int(value) > MAX_OFFSET:
+            return f"{name} must be at most {MAX_OFFSET}"
+    search = request.GET.get("search")
+    if search is not None and search != "":
+        if not search.strip():
+            return "search must contain at least one word"
+        # The search backend nests one node per word: thousands of words exhaust the stack.
+        if len(search) > MAX_SEARCH_LENGTH or len(search.split()) > MAX_SEARCH_WORDS:
+            return f"search must be at most {MAX_SEARCH_LENGTH} characters and {MAX_SEARCH_WORDS} words"
+    return None
+
+
+def normalised_error_body(response: HttpResponse) -> bytes | None:
+    """Give a JSON error body the project's shape: {"message": ..., "status": ...}.
+
+    Wagtail's v2 views answer {"message"} without the status; v3 answers RFC 7807 problem
+    details ({"title", "detail", "status"}), which keep their fields and gain "message"."""
+    if getattr(response, "streaming", False):
+        return None
+    if "json" not in response.get("Content-Type", ""):
+        return None
+    try:
+        body = json.loads(response.content or b"null")
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        body = {"errors": body}
+    if body.get("message") and body.get("status") == response.status_code:
+        return None
+    body.setdefault(
+        "message",
+        body.get("detail") or body.get("title") or getattr(response, "reason_phrase", "Error"),
+    )
+    if not body["message"] or not isinstance(body["message"], str):
+        body["message"] = str(body["message"] or response.reason_phrase)
+    body["status"] = response.status_code
+    return json.dumps(body).encode()
+
+
+class APIGuardMiddleware:
+    """For /api/: refuse hostile input with a 400, shape every error, 503 when the DB is down."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        message = hostile_query_message(request)
+        if message:
+            return error_response(message, 400)
+        response = self.get_response(request)
+        if response.status_code >= 400:
+            body = normalised_error_body(response)
+            if body is not None:
+                response.content = body
+                response["Content-Length"] = str(len(body))
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return database_unavailable(request, exc)
+        return None
+
+
+class LoginThrottleMiddleware:
+    """Admin login: after LOGIN_FAILURE_LIMIT failed attempts for one username from one address
+    (or LOGIN_FAILURE_LIMIT_PER_IP for any usernames from one address) within
+    LOGIN_FAILURE_WINDOW seconds, answer 429 with Retry-After instead of checking passwords."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.login_path = getattr(settings, "LOGIN_THROTTLE_PATH", "/admin/login/")
+        self.limit = getattr(settings, "LOGIN_FAILURE_LIMIT", 5)
+        self.limit_per_ip = getattr(settings, "LOGIN_FAILURE_LIMIT_PER_IP", 30)
+        self.window = getattr(settings, "LOGIN_FAILURE_WINDOW", 15 * 60)
+
+    def keys(self, request: HttpRequest) -> tuple[str, str]:
+        address = request.META.get("REMOTE_ADDR", "unknown")
+        username = request.POST.get("username", "").strip().lower()[:150]
+        return f"login-fail:{address}:{username}", f"login-fail-ip:{address}"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path != self.login_path:
+            return self.get_response(request)
+        user_key, ip_key = self.keys(request)
+        try:
+            counts = cache.get_many([user_key, ip_key])
+        except Exception:  # noqa: BLE001 - a cache outage must not lock editors out
+            counts = {}
+        if counts.get(user_key, 0) >= self.limit or counts.get(ip_key, 0) >= self.limit_per_ip:
+            response = HttpResponse(
+                "Too many failed login attempts. Try again later.",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(self.window)
+            return response
+        response = self.get_response(request)
+        # Wagtail's login view redirects on success and re-renders the form (200) on failure.
+        failed = response.status_code == 200
+        try:
+            if failed:
+                for key in (user_key, ip_key):
+                    cache.add(key, 0, self.window)
+                    cache.incr(key)
+            elif response.status_code in (301, 302, 303):
+                cache.delete(user_key)
+        except Exception:  # noqa: BLE001
+            logger.warning("login throttle: cache unavailable")
+        return response

@@ -1,0 +1,132 @@
+"""The reference front end, in a real browser, on its own origin: everything it shows comes
+from the JSON API through real CORS requests."""
+
+import re
+
+import pytest
+
+# django_db: the test database must exist even when only browser tests run; each test runs in
+# a rolled-back transaction that the live server shares on SQLite.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
+
+PARTNER_CITIES = ["Lille", "Dortmund", "Hangzhou", "Brno", "Durban"]
+
+
+def open_path(page, front_end, path="/"):
+    page.goto(front_end.url + path)
+    page.wait_for_selector("main h1")
+    return page
+
+
+def test_hub_renders_every_section_and_all_partner_cities_from_the_api_without_console_errors(
+    site, browser_page
+):
+    live_server, front_end = site
+    api_requests = []
+    browser_page.on(
+        "request", lambda r: r.url.startswith(live_server.url + "/api/") and api_requests.append(r)
+    )
+    page = open_path(browser_page, front_end)
+
+    assert page.locator("h1").inner_text() == "A city that champions international cooperation"
+    assert page.locator(".introduction").inner_text().startswith("Leeds has a long")
+    assert page.locator(".partner-city h3").all_inner_texts() == [
+        f"{name} {country}"
+        for name, country in zip(PARTNER_CITIES, ["FR", "DE", "CN", "CZ", "ZA"], strict=True)
+    ]
+    assert page.locator(".networks .network").count() >= 3
+    assert page.locator(".key-figure strong").all_inner_texts()[:2] == ["190", "39"]
+    assert page.locator(".teasers .teaser h3").count() == 4
+    assert page.locator(".section h2").first.inner_text() == "Partners from Europe to China"
+    assert page.locator(".cta a").first.get_attribute("href") == "/lille/"
+    # Responsive images straight from the rendition data: AVIF/WebP sources, JPEG fallback.
+    hero = page.locator("article.hub > figure picture")
+    assert hero.locator("source[type='image/webp']").get_attribute("srcset").count("w,") == 2
+    loaded = "[...document.querySelectorAll(SELECTOR)].every(i => i.complete && i.naturalWidth)"
+    page.wait_for_function(loaded.replace("SELECTOR", "'img[loading=eager]'"))
+    page.locator(".teasers").scroll_into_view_if_needed()
+    page.wait_for_function(loaded.replace("SELECTOR", "'.teasers img'"))
+    assert api_requests and all(
+        r.all_headers().get("origin") == front_end.url for r in api_requests
+    )
+    assert page.console.errors == []
+
+
+def test_hub_screenshots_at_desktop_and_mobile_widths(site, browser_page, artifacts):
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end)
+    for name, width, height in (("desktop", 1280, 900), ("mobile", 390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(100)
+        path = artifacts / f"hub-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+    # On a phone the page is one column: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_navigate_from_the_hub_to_a_case_study_and_back(site, browser_page):
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end)
+    page.locator(".teasers a", has_text="Lille").click()
+    page.wait_for_url(re.compile(r"/lille/$"))
+    page.wait_for_selector("article.case-study h1")
+    assert page.locator("h1").inner_text() == "Lille"
+    assert page.locator(".breadcrumbs a").inner_text().startswith("A city that champions")
+    assert page.locator(".themes li").count() >= 3
+    page.go_back()
+    page.wait_for_selector("article.hub h1")
+    assert page.url == front_end.url + "/"
+    assert page.console.errors == []
+
+
+def test_language_switcher_shows_the_french_hub(site, browser_page):
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end)
+    page.locator(".languages a[hreflang='fr']").click()
+    page.wait_for_url(re.compile(r"/fr/$"))
+    page.wait_for_function("document.documentElement.lang === 'fr'")
+    assert page.locator("article.hub h1").inner_text() != (
+        "A city that champions international cooperation"
+    )
+    assert page.locator(".languages [aria-current]").inner_text() == "Français"
+    assert page.console.errors == []
+
+
+def test_unknown_paths_and_an_unreachable_api_get_a_clear_message(site, browser_page):
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end, "/no-such-page/")
+    assert page.locator("[role=alert] h1").inner_text() == "Page not found"
+
+    from tests.frontend.conftest import FrontEnd
+
+    offline = FrontEnd("http://127.0.0.1:9")  # nothing listens on the discard port
+    try:
+        page.goto(offline.url + "/")
+        page.wait_for_selector("[role=alert]")
+        assert page.locator("[role=alert] h1").inner_text() == "Content unavailable"
+    finally:
+        offline.stop()
+
+
+def test_an_origin_that_is_not_allowed_gets_no_cors_grant(site, browser_page):
+    live_server, _front_end = site
+    # The same front end on another origin (localhost is not in CORS_ALLOWED_ORIGINS).
+    from tests.frontend.conftest import FrontEnd
+
+    stranger = FrontEnd(live_server.url, host="localhost")
+    try:
+        failed = []
+        browser_page.on("requestfailed", lambda r: "/api/" in r.url and failed.append(r.url))
+        browser_page.goto(stranger.url + "/")
+        browser_page.wait_for_selector("[role=alert]")
+        assert browser_page.locator("[role=alert] h1").inner_text() == "Content unavailable"
+        assert failed, "the browser asked the API and refused to hand the answer to the page"
+        answer = browser_page.request.get(
+            f"{live_server.url}/api/v2/pages/find/?html_path=/",
+            headers={"Origin": stranger.url},
+            max_redirects=0,
+        )
+        assert "access-control-allow-origin" not in answer.headers
+    finally:
+        stranger.stop()
