@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",
+    "webhooks",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -185,6 +186,19 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
     }
 # API URLs carry no language prefix: purge each URL once, not once per language.
 WAGTAILFRONTENDCACHE_LANGUAGES = []
+
+# Background tasks (django-tasks): Wagtail's own run in the request ("default"); webhook
+# deliveries and CDN purges run on "background" (a thread pool by default; production can
+# point TASKS_BACKGROUND_BACKEND at a database backend served by a worker process).
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": os.environ.get("TASKS_BACKGROUND_BACKEND", "webhooks.backends.ThreadBackend")
+    },
+}
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
+WEBHOOK_RETRY_BACKOFF = float(os.environ.get("WEBHOOK_RETRY_BACKOFF", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

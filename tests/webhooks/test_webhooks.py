@@ -1,0 +1,148 @@
+"""Publishing, unpublishing and deleting pages POST signed JSON to registered webhooks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+from django.db import connection
+
+from pages.models import CaseStudyPage, HubPage
+from tests.factories import CaseStudyPageFactory
+from webhooks.models import Webhook, WebhookDelivery
+
+pytestmark = pytest.mark.django_db
+
+
+def lille() -> CaseStudyPage:
+    return CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
+
+
+def test_publishing_posts_a_signed_payload(receiver, immediate_tasks, committed):
+    Webhook.objects.create(name="Static build", url=receiver.url, secret="s3cret")
+    page = lille()
+    committed(lambda: page.save_revision().publish())
+    page.refresh_from_db()
+
+    (request,) = receiver.requests
+    payload = json.loads(request["body"])
+    assert payload["event"] == "page.published"
+    assert payload["page_id"] == page.pk
+    assert payload["type"] == "pages.CaseStudyPage"
+    assert payload["locale"] == "en"
+    assert payload["path"] == "/lille/"
+    assert payload["revision_id"] == page.live_revision_id
+    expected = hmac.new(b"s3cret", request["body"], hashlib.sha256).hexdigest()
+    assert request["headers"]["X-Webhook-Signature"] == f"sha256={expected}"
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.status_code, delivery.attempts) == ("delivered", 200, 1)
+    assert delivery.response_excerpt == "ok"
+
+
+def test_unpublish_and_delete_are_sent_to_webhooks_that_want_them(
+    receiver, immediate_tasks, committed
+):
+    Webhook.objects.create(name="All", url=receiver.url)
+    Webhook.objects.create(name="Publish only", url=receiver.url, events=["page.published"])
+    Webhook.objects.create(name="Off", url=receiver.url, active=False)
+    page = lille()
+    committed(lambda: page.unpublish())
+    committed(lambda: CaseStudyPage.objects.get(pk=page.pk).delete())
+    events = [json.loads(r["body"])["event"] for r in receiver.requests]
+    assert events == ["page.unpublished", "page.deleted"]
+    assert set(WebhookDelivery.objects.values_list("webhook__name", flat=True)) == {"All"}
+
+
+def test_a_failing_receiver_is_retried_with_backoff_and_every_attempt_logged(
+    receiver, immediate_tasks, committed, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    receiver.statuses = [500, 503]
+    Webhook.objects.create(name="Flaky", url=receiver.url)
+    committed(lambda: lille().save_revision().publish())
+    assert len(receiver.requests) == 3
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.status_code) == ("delivered", 3, 200)
+
+
+def test_a_dead_receiver_ends_as_failed_with_its_error(immediate_tasks, committed, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    Webhook.objects.create(name="Dead", url="http://127.0.0.1:9/nobody-listens")
+    committed(lambda: lille().save_revision().publish())
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.status_code) == ("failed", 2, None)
+    assert "refused" in delivery.error.lower() or "error" in delivery.error.lower()
+
+
+def test_a_rolled_back_publish_sends_nothing(receiver, immediate_tasks):
+    Webhook.objects.create(name="Static build", url=receiver.url)
+    lille().save_revision().publish()  # the test's transaction never commits
+    assert receiver.requests == []
+
+
+def test_editors_see_deliveries_and_their_answers_in_the_admin(
+    receiver, immediate_tasks, committed, client, editor
+):
+    webhook = Webhook.objects.create(name="Static build", url=receiver.url)
+    committed(lambda: lille().save_revision().publish())
+    delivery = WebhookDelivery.objects.get()
+    client.force_login(editor)
+    listing = client.get("/admin/webhook_deliveries/")
+    assert listing.status_code == 200
+    assert "page.published" in listing.content.decode()
+    inspect = client.get(f"/admin/webhook_deliveries/inspect/{delivery.pk}/")
+    assert inspect.status_code == 200
+    assert "/lille/" in inspect.content.decode()
+    assert client.get("/admin/webhook_deliveries/new/").status_code in (302, 403)
+    edit = client.get(f"/admin/webhooks/edit/{webhook.pk}/")
+    assert edit.status_code == 200 and "page.unpublished" in edit.content.decode()
+
+
+def test_a_webhook_is_registered_through_the_admin_form(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/webhooks/new/",
+        {
+            "name": "Netlify",
+            "url": "https://example.org/build",
+            "events": ["page.published", "page.deleted"],
+            "secret": "abc",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    webhook = Webhook.objects.get(name="Netlify")
+    assert webhook.events == ["page.published", "page.deleted"]
+    assert webhook.wants("page.deleted") and not webhook.wants("page.unpublished")
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_receiver_never_slows_publishing(receiver):
+    """The default thread backend: publish returns while the receiver is still sleeping."""
+    from wagtail.models import Locale, Page
+
+    from tests.factories import HubPageFactory
+
+    Locale.objects.get_or_create(language_code="en")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(title="Root", slug="root")
+    hub = HubPage.objects.filter(depth=2).first() or HubPageFactory(title="Hub", slug="hub")
+    receiver.delay = 3.0
+    Webhook.objects.create(name="Slow", url=receiver.url)
+    page = CaseStudyPageFactory(parent=hub, title="Slow news", slug="slow-news", live=False)
+    started = time.monotonic()
+    page.save_revision().publish()
+    publish_seconds = time.monotonic() - started
+    assert publish_seconds < receiver.delay / 2
+    assert receiver.received.wait(timeout=15)
+    for _ in range(100):  # the delivery is logged by the worker thread after the answer
+        delivery = WebhookDelivery.objects.filter(event="page.published").first()
+        if delivery and delivery.status == "delivered":
+            break
+        time.sleep(0.05)
+    assert delivery.status == "delivered" and delivery.status_code == 200
+    connection.close()

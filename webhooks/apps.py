@@ -1,0 +1,14 @@
+"""Publish webhooks: static front ends rebuild when content changes."""
+
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+    verbose_name = "Webhooks"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from webhooks import signals
+
+        signals.connect()
