@@ -1,0 +1,44 @@
+"""Admin login is throttled against password guessing: 429 after repeated failures."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+
+from cms.cache_backends import FailOpenRedisCache
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client, username, password, address="203.0.113.7"):
+    return client.post(
+        "/admin/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_repeated_wrong_passwords_are_refused_with_429(client, editor, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT if hasattr(settings, "LOGIN_FAILURE_LIMIT") else 5):
+        assert attempt(client, "editor", "wrong-guess").status_code == 200
+    blocked = attempt(client, "editor", "pw-editor-1")  # even the right password now waits
+    assert blocked.status_code == 429
+    assert int(blocked["Retry-After"]) > 0
+    # Another address is not blocked by someone else's guessing.
+    assert attempt(client, "editor", "pw-editor-1", address="198.51.100.9").status_code == 302
+
+
+def test_a_successful_login_is_not_throttled(client, editor):
+    for _ in range(3):
+        assert attempt(client, "editor", "wrong-guess").status_code == 200
+    assert attempt(client, "editor", "pw-editor-1").status_code == 302
+
+
+def test_redis_down_cache_fails_open():
+    cache = FailOpenRedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+    assert cache.get("anything", "miss") == "miss"
+    assert cache.get_many(["a", "b"]) == {}
+    cache.set("k", "v")  # dropped, no exception
+    assert cache.add("k", 1) is False
+    cache.delete("k")
+    assert caches["default"] is not None
