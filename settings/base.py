@@ -144,7 +144,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: Redis down means cache misses, not errors (cms/cache_backends.py).
+            "BACKEND": "cms.cache_backends.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
