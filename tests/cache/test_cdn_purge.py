@@ -1,0 +1,80 @@
+"""The same changes that invalidate the response cache purge a CDN, URL by URL."""
+
+from __future__ import annotations
+
+import pytest
+from wagtail.contrib.frontend_cache.backends import BaseBackend
+
+from pages.models import CaseStudyPage, PartnerCity
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://127.0.0.1:8000"
+PURGED: list[str] = []
+
+
+class RecordingBackend(BaseBackend):
+    """Stands in for a CDN's purge API (the only thing outside the machine)."""
+
+    def purge(self, url: str) -> None:
+        PURGED.append(url)
+
+
+@pytest.fixture
+def cdn(settings):
+    settings.WAGTAILAPI_BASE_URL = BASE
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {"BACKEND": "tests.cache.test_cdn_purge.RecordingBackend"}
+    }
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    PURGED.clear()
+    yield PURGED
+    PURGED.clear()
+
+
+def lille() -> CaseStudyPage:
+    return CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
+
+
+def test_publishing_a_page_purges_its_detail_find_listing_parent_and_translations(
+    cdn, committed, hub
+):
+    page = lille()
+    french = page.get_translations().first()
+    committed(lambda: page.save_revision().publish())
+    assert f"{BASE}/api/v2/pages/{page.pk}/" in cdn
+    assert f"{BASE}/api/v2/pages/find/?html_path=%2Flille%2F" in cdn
+    assert f"{BASE}/api/v2/pages/" in cdn
+    assert f"{BASE}/api/v2/pages/{hub.pk}/" in cdn
+    if french is not None:
+        assert f"{BASE}/api/v2/pages/{french.pk}/" in cdn
+
+
+def test_saving_a_partner_city_purges_it_and_every_page_that_references_it(cdn, committed, hub):
+    page = lille()
+    city = PartnerCity.objects.get(pk=page.related_partner_city_id)
+
+    def rename():
+        city.name = "Lille-Métropole"
+        city.save()
+
+    committed(rename)
+    assert f"{BASE}/api/v2/partner-cities/{city.pk}/" in cdn
+    assert f"{BASE}/api/v2/partner-cities/" in cdn
+    assert f"{BASE}/api/v2/pages/{page.pk}/" in cdn  # chosen as its related partner city
+    assert f"{BASE}/api/v2/pages/{hub.pk}/" in cdn  # on the hub's timeline
+
+
+def test_unpublishing_the_hub_purges_every_case_study_below_it(cdn, committed, hub):
+    committed(lambda: hub.unpublish())
+    for page in CaseStudyPage.objects.child_of(hub):
+        assert f"{BASE}/api/v2/pages/{page.pk}/" in cdn
+
+
+def test_a_rolled_back_change_purges_nothing(cdn):
+    page = lille()
+    page.save_revision().publish()  # never committed
+    assert [url for url in cdn if "/api/" in url] == []
