@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def set_hub_body(hub, size: int, images) -> None:
-    lille = CaseStudyPage.objects.filter(slug="lille").first()
+    lille = CaseStudyPage.objects.filter(slug="lille", locale__language_code="en").first()
     cities = make_cities(size, images)
     networks = make_networks(max(2, size // 5), images)
     hub.body = [
@@ -64,10 +64,8 @@ def case_study_with(image_blocks: int, extras: int, images) -> CaseStudyPage:
         {"type": "image", "value": {"image": image.pk, "caption": f"Image {n}"}}
         for n, image in enumerate(images(image_blocks))
     ]
-    previous = CaseStudyPage.objects.order_by("-pk").first()
-    body.append(
-        {"type": "call_to_action", "value": {"label": "More", "page": previous.pk, "url": ""}}
-    )
+    lille = CaseStudyPage.objects.filter(slug="lille", locale__language_code="en").first()
+    body.append({"type": "call_to_action", "value": {"label": "More", "page": lille.pk, "url": ""}})
     page = add_case_study(
         hero_image=images(1)[0],
         related_partner_city=make_cities(1, images)[0],
