@@ -210,11 +210,16 @@ def _ms(text: str) -> float:
 
 def run_wrk(wrk: str, url: str, connections: int, duration: int) -> dict:
     threads = min(connections, 2)
-    args = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
+    # A generous timeout: a slow endpoint at 32 connections must be measured, not dropped.
+    args = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "60s"]
+    args += ["--latency", url]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    p50_match = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99_match = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    # No completed request: infinite latency, so no target can pass on an empty measurement.
+    p50 = _ms(p50_match.group(1)) if rps and p50_match else float("inf")
+    p99 = _ms(p99_match.group(1)) if rps and p99_match else float("inf")
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
