@@ -190,6 +190,12 @@ def page_path(page, context: dict | None = None) -> str:
 def page_link_representation(page, context: dict | None = None) -> dict[str, Any] | None:
     if page is None:
         return None
+    current = (context or {}).get("page")
+    if current is not None and hasattr(page, "translation_key"):
+        # A link on a translated page goes to the linked page's live translation, if any.
+        from pages.translation import in_page_locale
+
+        page, _fallback = in_page_locale(page, current)
     specific_class = page.specific_class
     return {
         "id": page.pk,

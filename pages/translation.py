@@ -129,11 +129,13 @@ def _load_translations(
     model: type[models.Model], locale_id: int, keys: set
 ) -> dict[Any, models.Model]:
     found = _queryset(model).filter(locale_id=locale_id, translation_key__in=keys)
+    if issubclass(model, Page):  # link a page's translation only where readers can see it
+        found = found.live().public()
     return {obj.translation_key: obj for obj in found}
 
 
 def in_page_locale(obj: models.Model, page: models.Model) -> tuple[models.Model, bool]:
-    """`obj` (a TranslatableMixin snippet chosen on `page`) in the page's locale, and whether it
+    """`obj` (a snippet or page chosen on `page`) in the page's locale, and whether it
     had to fall back to the object as chosen because no translation exists.
 
     Inside a request (`request_identity_map()`), the first lookup for a model and locale loads

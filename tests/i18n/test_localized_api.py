@@ -141,22 +141,24 @@ def test_a_french_case_study_links_its_french_partner_city(api):
 def test_snippets_are_localized_with_one_query_per_model_whatever_their_number(api):
     hub = page_in("fr")
 
-    def queries_on(table):
+    def queries_per_table():
         with CaptureQueriesContext(connection) as queries:
             body = api.get(f"/api/v2/pages/{hub.pk}/").json()["body"]
-        shown.append(len(embedded(body, "networks")))
-        return [q for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+        sql = [q["sql"] for q in queries.captured_queries]
+        return (
+            len(embedded(body, "networks")),
+            sum('FROM "pages_network"' in q for q in sql),
+            sum('FROM "pages_partnercity"' in q for q in sql),
+        )
 
-    shown = []
-    # One query loads the chosen networks, one finds their French translations...
-    assert len(queries_on("pages_network")) == 2
+    # One query loads the chosen networks, one finds their French translations (same for
+    # partner cities)...
+    assert queries_per_table() == (3, 2, 2)
     # ...and three more untranslated networks to fall back on cost no more.
     block = next(b for b in hub.body if b.block_type == "networks")
     block.value["networks"].extend(NetworkFactory(name=f"Extra network {i}") for i in range(3))
     hub.save_revision().publish()
-    assert len(queries_on("pages_network")) == 2
-    assert len(queries_on("pages_partnercity")) == 2
-    assert shown == [3, 6, 6]
+    assert queries_per_table() == (6, 2, 2)
 
 
 def test_snippet_listings_in_french_show_every_object_in_french_where_translated(api):
@@ -173,3 +175,23 @@ def test_a_translated_snippet_has_its_own_detail_url(api):
     french = PartnerCity.objects.get(name="Lille", locale__language_code="fr")
     data = api.get(f"/api/v2/partner-cities/{french.pk}/").json()
     assert data["meta"]["locale"] == "fr" and data["summary"].startswith("Première")
+
+
+def test_a_page_link_on_the_french_hub_goes_to_the_french_page_where_one_exists(api):
+    body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
+    cta = next(block["value"] for block in body if block["type"] == "call_to_action")
+    french_lille = page_in("fr", slug="lille")
+    assert cta["page"]["id"] == french_lille.pk
+    assert (cta["page"]["locale"], cta["page"]["path"], cta["url"]) == (
+        "fr",
+        "/fr/lille/",
+        "/fr/lille/",
+    )
+
+
+def test_a_draft_translation_is_not_linked(api):
+    french_lille = page_in("fr", slug="lille")
+    french_lille.unpublish()
+    body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
+    cta = next(block["value"] for block in body if block["type"] == "call_to_action")
+    assert (cta["page"]["locale"], cta["page"]["path"]) == ("en", "/lille/")
