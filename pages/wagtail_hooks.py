@@ -119,7 +119,7 @@ def _failed_webhook_deliveries() -> tuple[int, str] | None:
     if not apps.is_installed("webhooks"):
         return None
     try:
-        delivery = apps.get_model("webhooks", "Delivery")
+        delivery = apps.get_model("webhooks", "WebhookDelivery")
     except LookupError:
         return None
     field_names = {field.name for field in delivery._meta.get_fields()}

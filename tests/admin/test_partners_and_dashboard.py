@@ -100,3 +100,12 @@ def test_the_dashboard_says_when_nothing_needs_attention(admin_client):
     html = dashboard(admin_client)
     assert "Nothing waits for a reviewer." in html
     assert "Every image has alt text." in html
+
+
+def test_the_dashboard_counts_failed_webhook_deliveries(admin_client):
+    from webhooks.models import Webhook, WebhookDelivery
+
+    hook = Webhook.objects.create(name="Static build", url="https://example.org/hook", secret="s")
+    WebhookDelivery.objects.create(webhook=hook, event="page.published", payload={}, status="failed")
+    WebhookDelivery.objects.create(webhook=hook, event="page.published", payload={}, status="delivered")
+    assert "1 failed deliveries." in dashboard(admin_client)
