@@ -9,7 +9,7 @@ from rest_framework.fields import Field
 from wagtail.api.v2.serializers import BaseSerializer
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 
-from api.fields import locale_code, model_representation, page_link_representation
+from api.fields import locale_code, model_representation
 from pages.routing import public_path
 from pages.teasers import case_study_teasers
 
@@ -118,4 +118,4 @@ class SnippetSerializer(BaseSerializer):
         return data
 
 
-__all__ = ["PageSerializer", "SnippetSerializer", "page_link_representation"]
+__all__ = ["PageSerializer", "SnippetSerializer"]

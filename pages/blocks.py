@@ -258,7 +258,3 @@ class CaseStudyBodyBlock(blocks.StreamBlock):
     image = ImageWithCaptionBlock()
     key_figure = KeyFigureBlock()
     call_to_action = CallToActionBlock()
-
-
-def stream_api(value: Any, context: dict | None) -> Any:
-    return value.stream_block.get_api_representation(value, context)
