@@ -9,8 +9,6 @@ from wagtail.admin.panels import (
     FieldPanel,
     InlinePanel,
     MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
 )
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -20,6 +18,7 @@ from wagtail.search import index
 from api.fields import TagNamesField, image_field, snippet_field
 from pages.blocks import CaseStudyBodyBlock
 from pages.headless import HeadlessURLMixin
+from pages.models.panels import page_tabs
 from pages.preview import FrontendPreviewMixin
 
 
@@ -107,14 +106,10 @@ class CaseStudyPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
         ),
     ]
     image_panels = [FieldPanel("hero_image")]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading="Content"),
-            ObjectList(partner_panels, heading="Partners and networks"),
-            ObjectList(image_panels, heading="Images"),
-            ObjectList(Page.promote_panels, heading="Promotion / SEO"),
-            ObjectList(Page.settings_panels, heading="Settings"),
-        ]
+    edit_handler = page_tabs(
+        ("Content", content_panels),
+        ("Partners and networks", partner_panels),
+        ("Images", image_panels),
     )
 
     api_fields = [

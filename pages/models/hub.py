@@ -1,7 +1,7 @@
 """The hub: the site's root page, rendered by the front end at "/"."""
 
 from django.db import models
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -9,6 +9,7 @@ from wagtail.models import Page
 from api.fields import image_field
 from pages.blocks import HubBodyBlock
 from pages.headless import HeadlessURLMixin
+from pages.models.panels import page_tabs
 from pages.preview import FrontendPreviewMixin
 
 
@@ -52,14 +53,7 @@ class HubPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
             [FieldPanel("hero_image"), FieldPanel("hero_caption")], heading="Hero image"
         ),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading="Content"),
-            ObjectList(image_panels, heading="Images"),
-            ObjectList(Page.promote_panels, heading="Promotion / SEO"),
-            ObjectList(Page.settings_panels, heading="Settings"),
-        ]
-    )
+    edit_handler = page_tabs(("Content", content_panels), ("Images", image_panels))
 
     api_fields = [
         APIField("introduction"),
