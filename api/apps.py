@@ -30,7 +30,13 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_init, post_save
-        from wagtail.models import Locale, Page, PageViewRestriction, Site
+        from wagtail.models import (
+            CollectionViewRestriction,
+            Locale,
+            Page,
+            PageViewRestriction,
+            Site,
+        )
         from wagtail.signals import post_page_move, pre_page_move
 
         from api import cache_invalidation as inv
@@ -50,6 +56,12 @@ class ApiConfig(AppConfig):
         for model in (PageViewRestriction,):
             post_save.connect(inv.restriction_changed, sender=model, dispatch_uid="api-cache-pvr")
             post_delete.connect(inv.restriction_changed, sender=model, dispatch_uid="api-cache-pvr")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                inv.collection_restriction_changed,
+                sender=CollectionViewRestriction,
+                dispatch_uid="api-cache-cvr",
+            )
         for model in (Site, Locale):
             post_save.connect(inv.everything_changed, sender=model, dispatch_uid="api-cache-all")
             post_delete.connect(inv.everything_changed, sender=model, dispatch_uid="api-cache-all")

@@ -9,6 +9,7 @@ is dropped); the CDN is purged after the commit only.
   parent's teasers), `translations:<key>`, `list:page`.
 * A snippet, image, document or tag (and their inline rows): `<model>:<pk>` (every response
   that loaded it, including pages embedding it) and `list:<model>`.
+* A collection's view restriction: as if every image and document in (or below) it changed.
 * A site or locale: `all`.
 
 The CDN is purged by URL (`wagtail.contrib.frontend_cache`, when `WAGTAILFRONTENDCACHE` is
@@ -217,6 +218,24 @@ def object_changed(sender, instance, raw=False, **kwargs) -> None:
     if raw:
         return
     invalidate(object_tags(instance), lambda: object_purge_urls(instance))
+
+
+def collection_restriction_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A collection's privacy changed: every image and document in it (or below it) is now
+    shown or hidden wherever it was embedded."""
+    if raw:
+        return
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import Collection
+
+    try:
+        collection = instance.collection
+    except Collection.DoesNotExist:  # deleted with its collection: nothing of it is left
+        return
+    for model in (get_image_model(), get_document_model()):
+        for obj in model.objects.filter(collection__path__startswith=collection.path):
+            object_changed(model, obj)
 
 
 def everything_changed(sender, instance=None, raw=False, **kwargs) -> None:

@@ -99,9 +99,18 @@ def renditions_of(image, filters: list[Filter]) -> dict[str, Any]:
     return _prefetched(image, filters) or image.get_renditions(*filters)
 
 
+def embeddable(obj) -> bool:
+    """An image or document in a collection under a view restriction is never embedded in
+    a response: its place holds null (no title, no rendition or file URL)."""
+    from pages.visibility import is_public_media
+
+    return is_public_media(obj)
+
+
 def image_representation(image, context: dict | None = None) -> dict[str, Any] | None:
-    """Everything a front end needs to render an image responsively, from one object."""
-    if image is None:
+    """Everything a front end needs to render an image responsively, from one object;
+    None when there is no image or it is private (`embeddable`)."""
+    if image is None or not embeddable(image):
         return None
     renditions = renditions_of(image, all_filters())
     by_format: dict[str, list[dict[str, Any]]] = {}
@@ -147,7 +156,7 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
 
 
 def thumbnail_representation(image, context: dict | None = None) -> dict[str, Any] | None:
-    if image is None:
+    if image is None or not embeddable(image):
         return None
     rendition = renditions_of(image, [_filter(THUMBNAIL_SPEC)])[THUMBNAIL_SPEC]
     return {

@@ -29,7 +29,7 @@ from api.serializers import PageSerializer, SnippetSerializer
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
 from pages.routing import split_language
-from pages.visibility import public_pages
+from pages.visibility import public_pages, restricted_collection_ids
 
 
 class BoundedQueriesMixin:
@@ -163,11 +163,25 @@ class PagesAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, WagtailPagesAPIVi
         return redirect(url)
 
 
-class ImagesAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, ImagesAPIViewSet):
+class PublicCollectionsMixin:
+    """Nothing from a collection under a view restriction, whatever the session says
+    (Wagtail's own endpoints let a session that typed the password through)."""
+
+    def get_queryset(self):
+        # BaseAPIViewSet's queryset, not Wagtail's image/document one with its session check.
+        queryset = self.model.objects.all().order_by("id")
+        return queryset.exclude(collection__in=restricted_collection_ids())
+
+
+class ImagesAPIViewSet(
+    ResponseCacheMixin, BoundedQueriesMixin, PublicCollectionsMixin, ImagesAPIViewSet
+):
     pass
 
 
-class DocumentsAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, DocumentsAPIViewSet):
+class DocumentsAPIViewSet(
+    ResponseCacheMixin, BoundedQueriesMixin, PublicCollectionsMixin, DocumentsAPIViewSet
+):
     pass
 
 

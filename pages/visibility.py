@@ -94,3 +94,32 @@ def public_page_check(request=None) -> Callable[[Page], bool]:
         return not any(page.path.startswith(root) for root in roots)
 
     return is_public
+
+
+# --- images and documents ---------------------------------------------------------------------
+
+
+def restricted_collection_ids() -> frozenset[int]:
+    """Collections an anonymous client may not see: every collection under a view
+    restriction (password, login or groups) and every collection below one.
+
+    Like pages, a session never widens this: a visitor who typed a collection's password
+    still gets no image or document of it through the API. Read once per API request."""
+    return request_memo("restricted_collection_ids", _restricted_collection_ids)
+
+
+def _restricted_collection_ids() -> frozenset[int]:
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    roots = set(CollectionViewRestriction.objects.values_list("collection__path", flat=True))
+    if not roots:
+        return frozenset()
+    condition = Q()
+    for path in roots:
+        condition |= Q(path__startswith=path)
+    return frozenset(Collection.objects.filter(condition).values_list("pk", flat=True))
+
+
+def is_public_media(obj) -> bool:
+    """Whether an image or document may be embedded in what an anonymous client reads."""
+    return obj is not None and obj.collection_id not in restricted_collection_ids()

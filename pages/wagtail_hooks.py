@@ -211,3 +211,19 @@ class EditorsDashboardPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_editors_dashboard(request, panels):
     panels.insert(0, EditorsDashboardPanel())
+
+
+# --- Rich text: no link or embed reveals what is not public (pages/rich_text.py) -----------------
+
+
+@hooks.register("register_rich_text_features", order=100)  # after Wagtail's own handlers
+def public_only_rich_text_handlers(features):
+    from pages.rich_text import (
+        PublicDocumentLinkHandler,
+        PublicImageEmbedHandler,
+        PublicPageLinkHandler,
+    )
+
+    features.register_link_type(PublicPageLinkHandler)
+    features.register_link_type(PublicDocumentLinkHandler)
+    features.register_embed_type(PublicImageEmbedHandler)

@@ -106,6 +106,10 @@ def test_the_dashboard_counts_failed_webhook_deliveries(admin_client):
     from webhooks.models import Webhook, WebhookDelivery
 
     hook = Webhook.objects.create(name="Static build", url="https://example.org/hook", secret="s")
-    WebhookDelivery.objects.create(webhook=hook, event="page.published", payload={}, status="failed")
-    WebhookDelivery.objects.create(webhook=hook, event="page.published", payload={}, status="delivered")
+    WebhookDelivery.objects.create(
+        webhook=hook, event="page.published", payload={}, status="failed"
+    )
+    WebhookDelivery.objects.create(
+        webhook=hook, event="page.published", payload={}, status="delivered"
+    )
     assert "1 failed deliveries." in dashboard(admin_client)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import (
@@ -26,7 +27,13 @@ from wagtail.models import (
 
 from pages.models import CaseStudyPage
 from pages.routing import public_path
-from tests.factories import CaseStudyPageFactory, DocumentFactory, ImageFactory
+from tests.factories import (
+    CaseStudyPageFactory,
+    DocumentFactory,
+    ImageFactory,
+    PartnerCityFactory,
+    image_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +174,85 @@ def page_linked_from_a_public_page(api, hub) -> Hidden:
     return Hidden(marker, pages=[draft], shown_pages=[linking])
 
 
+def rich_text_link_to_hidden_page(kind: str):
+    # A public page's rich text links to a page that is (or becomes) hidden: the link keeps
+    # its text, but no href carries the target's slug or path.
+    def build(api, hub) -> Hidden:
+        marker = new_marker(f"richlink{kind}")
+        target = case_study(marker, live=kind != "draft")
+        linking = case_study(
+            "Rich text linking page " + uuid.uuid4().hex[:6],
+            body=[
+                {
+                    "type": "paragraph",
+                    "value": f'<p>See <a linktype="page" id="{target.pk}">our partners</a>.</p>',
+                }
+            ],
+        )
+        if kind != "draft":
+            warm(api, linking)
+            shown = api.get(f"/api/v2/pages/{linking.pk}/").content.decode()
+            assert marker.lower() in shown.lower()  # while public, the link does carry it
+        if kind == "unpublished":
+            target.unpublish()
+        elif kind == "private":
+            PageViewRestriction.objects.create(
+                page=target, restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+            )
+        return Hidden(marker, pages=[target], shown_pages=[linking])
+
+    build.__name__ = f"rich_text_link_to_{kind}_page"
+    return build
+
+
+def media_from_private_collection_on_public_page(restriction_type: str):
+    # An image and a document, chosen on a public page (hero image, image block, rich-text
+    # document link) and on a partner city, and afterwards put under a collection
+    # restriction: no title, rendition URL or file URL of them may stay in any response.
+    def build(api, hub) -> Hidden:
+        marker = new_marker(f"chosen{restriction_type}")
+        collection = Collection.get_first_root_node().add_child(name=f"Chosen {marker}")
+        image = ImageFactory(
+            title=marker, collection=collection, file=image_file(f"{marker.lower()}.png")
+        )
+        document = DocumentFactory(
+            title=marker,
+            collection=collection,
+            file=ContentFile(b"%PDF-1.4 private", name=f"{marker.lower()}.pdf"),
+        )
+        city = PartnerCityFactory(name="City " + uuid.uuid4().hex[:6], image=image)
+        page = case_study(
+            "Page with chosen media " + uuid.uuid4().hex[:6],
+            hero_image=image,
+            related_partner_city=city,
+            body=[
+                {"type": "image", "value": {"image": image.pk, "caption": ""}},
+                {
+                    "type": "section",
+                    "value": {
+                        "heading": "Reports",
+                        "text": f'<p>Read <a linktype="document" id="{document.pk}">it</a>.</p>',
+                    },
+                },
+            ],
+        )
+        warm(api, page)
+        api.get(f"/api/v2/pages/{hub.pk}/")
+        api.get("/api/v2/partner-cities/", {"limit": 100})
+        shown = api.get(f"/api/v2/pages/{page.pk}/").content.decode()
+        # While public, the page does carry the image's renditions and the document's URL.
+        assert f"images/{marker.lower()}" in shown and f"{marker.lower()}.pdf" in shown
+        restriction = CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=restriction_type, password="letmein"
+        )
+        if restriction_type == CollectionViewRestriction.GROUPS:
+            restriction.groups.set([Group.objects.get_or_create(name="Partners only")[0]])
+        return Hidden(marker, shown_pages=[page], images=[image], documents=[document])
+
+    build.__name__ = f"media_chosen_on_a_public_page_from_{restriction_type}_collection"
+    return build
+
+
 def private_collection(kind: str, restriction_type: str):
     def build(api, hub) -> Hidden:
         marker = new_marker(f"{kind}{restriction_type}")
@@ -217,6 +303,11 @@ CASES = [
     draft_revision_of_live_page,
     revision_history,
     page_linked_from_a_public_page,
+    rich_text_link_to_hidden_page("draft"),
+    rich_text_link_to_hidden_page("unpublished"),
+    rich_text_link_to_hidden_page("private"),
+    media_from_private_collection_on_public_page(CollectionViewRestriction.PASSWORD),
+    media_from_private_collection_on_public_page(CollectionViewRestriction.LOGIN),
     private_collection("image", CollectionViewRestriction.PASSWORD),
     private_collection("image", CollectionViewRestriction.LOGIN),
     private_collection("document", CollectionViewRestriction.GROUPS),
@@ -333,7 +424,10 @@ def document_download(api, hidden: Hidden, hub) -> list:
         assert response.status_code in (200, 302, 401, 403, 404)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert b"%PDF" not in body
-        responses.append(response)
+        # A password form sends the client back to the URL it asked for: that echo of its
+        # own request reveals nothing, anything else of the document would.
+        echoed = body.decode("utf-8", "replace").replace(document.url, "")
+        assert hidden.marker.lower() not in echoed.lower()
     return responses
 
 
@@ -352,9 +446,10 @@ def v3_pages(api, hidden: Hidden, hub) -> list:
         assert response.status_code == 404
         responses.append(response)
     for page in hidden.shown_pages:
-        response = api.get(f"/api/v3/pages/{page.pk}/", {"version": "draft"})
-        assert response.status_code == 200
-        responses.append(response)
+        for query in ({"version": "draft"}, {"rich_text_format": "markdown"}):
+            response = api.get(f"/api/v3/pages/{page.pk}/", query)
+            assert response.status_code == 200
+            responses.append(response)
     return responses
 
 
