@@ -172,6 +172,33 @@ class SeedLoader:
             image.get_renditions(*all_filters())
 
     # --- snippets --------------------------------------------------------------------------
+    def _load_snippets(
+        self, model, section: str, record_key: str, locale: Locale, state_of, fill
+    ) -> dict[str, Any]:
+        """Create, update or keep the snippets of one seed section (`_sync`), in `locale`:
+        `fill(obj, entry)` copies the entry's own fields; locale, image, validation and saving
+        are the same for every snippet."""
+        loaded = {}
+        for entry in self.data[section]:
+
+            def apply(obj, entry=entry):
+                obj.locale = locale
+                fill(obj, entry)
+                obj.image = self.images.get(entry.get("image", ""))
+                obj.full_clean()
+                obj.save()
+                return obj
+
+            loaded[entry["key"]] = self._sync(
+                f"{record_key}:{entry['key']}",
+                model,
+                entry,
+                state_of,
+                lambda apply=apply: apply(model()),
+                apply,
+            )
+        return loaded
+
     def load_partner_cities(self, locale: Locale) -> None:
         self.log("Partner cities")
 
@@ -190,39 +217,27 @@ class SeedLoader:
                 ]
             )
 
-        for entry in self.data["partner_cities"]:
+        def fill(city, entry) -> None:
+            city.name = entry["name"]
+            city.country = entry["country"]
+            city.year_signed = entry.get("year_signed")
+            city.period = entry.get("period", "")
+            city.summary = entry["summary"]
+            city.latitude = coordinate(entry.get("latitude"))
+            city.longitude = coordinate(entry.get("longitude"))
+            city.agreements = [
+                Agreement(
+                    title=a["title"],
+                    date=datetime.date.fromisoformat(a["date"]) if a.get("date") else None,
+                    date_precision=a.get("date_precision", "day"),
+                    status=a["status"],
+                )
+                for a in entry.get("agreements", [])
+            ]
 
-            def apply(city, entry=entry):
-                city.locale = locale
-                city.name = entry["name"]
-                city.country = entry["country"]
-                city.year_signed = entry.get("year_signed")
-                city.period = entry.get("period", "")
-                city.summary = entry["summary"]
-                city.latitude = coordinate(entry.get("latitude"))
-                city.longitude = coordinate(entry.get("longitude"))
-                city.image = self.images.get(entry.get("image", ""))
-                city.agreements = [
-                    Agreement(
-                        title=a["title"],
-                        date=datetime.date.fromisoformat(a["date"]) if a.get("date") else None,
-                        date_precision=a.get("date_precision", "day"),
-                        status=a["status"],
-                    )
-                    for a in entry.get("agreements", [])
-                ]
-                city.full_clean()
-                city.save()
-                return city
-
-            self.cities[entry["key"]] = self._sync(
-                f"partner_city:{entry['key']}",
-                PartnerCity,
-                entry,
-                state,
-                lambda apply=apply: apply(PartnerCity()),
-                apply,
-            )
+        self.cities.update(
+            self._load_snippets(PartnerCity, "partner_cities", "partner_city", locale, state, fill)
+        )
 
     def load_networks(self, locale: Locale) -> None:
         self.log("Networks")
@@ -239,27 +254,13 @@ class SeedLoader:
         def state(network) -> str:
             return digest([getattr(network, f) for f in fields] + [network.image_id])
 
-        for entry in self.data["networks"]:
+        def fill(network, entry) -> None:
+            for field in fields:
+                setattr(network, field, entry.get(field, "" if field in {"url", "role"} else None))
 
-            def apply(network, entry=entry):
-                network.locale = locale
-                for field in fields:
-                    setattr(
-                        network, field, entry.get(field, "" if field in {"url", "role"} else None)
-                    )
-                network.image = self.images.get(entry.get("image", ""))
-                network.full_clean()
-                network.save()
-                return network
-
-            self.networks[entry["key"]] = self._sync(
-                f"network:{entry['key']}",
-                Network,
-                entry,
-                state,
-                lambda apply=apply: apply(Network()),
-                apply,
-            )
+        self.networks.update(
+            self._load_snippets(Network, "networks", "network", locale, state, fill)
+        )
 
     # --- pages -------------------------------------------------------------------------------
     def _stream(self, body: list[dict], owner: str = "") -> list[dict]:
