@@ -200,13 +200,15 @@ def page_link_representation(page, context: dict | None = None) -> dict[str, Any
     if page is None:
         return None
     current = (context or {}).get("page")
+    fallback = None
     if current is not None and hasattr(page, "translation_key"):
-        # A link on a translated page goes to the linked page's live translation, if any.
+        # A link on a translated page goes to the linked page's live translation, if any;
+        # otherwise to the page as chosen, flagged like a snippet that falls back.
         from pages.translation import in_page_locale
 
-        page, _fallback = in_page_locale(page, current)
+        page, fallback = in_page_locale(page, current)
     specific_class = page.specific_class
-    return {
+    link = {
         "id": page.pk,
         "title": page.title,
         "type": f"{specific_class._meta.app_label}.{specific_class.__name__}"
@@ -215,6 +217,9 @@ def page_link_representation(page, context: dict | None = None) -> dict[str, Any
         "locale": locale_code(page),
         "path": page_path(page, context),
     }
+    if fallback is not None:
+        link["fallback"] = fallback
+    return link
 
 
 def plain_value(value: Any) -> Any:

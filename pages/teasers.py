@@ -14,7 +14,7 @@ from api.fields import THUMBNAIL_SPEC, locale_code, page_path, thumbnail_represe
 TEASER_LIMIT = 12
 
 
-def teaser(page, context: dict | None) -> dict[str, Any]:
+def teaser(page, context: dict | None, fallback: bool = False) -> dict[str, Any]:
     return {
         "id": page.pk,
         "title": page.title,
@@ -25,11 +25,17 @@ def teaser(page, context: dict | None) -> dict[str, Any]:
         if page.first_published_at
         else None,
         "thumbnail": thumbnail_representation(page.hero_image, context),
+        "fallback": fallback,
     }
 
 
 def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict[str, Any]:
     """Chosen case studies (only those live and public), or the latest under the hub.
+
+    On a hub in another language than the chosen pages, each chosen case study comes in the
+    hub's language where a live, public translation exists, otherwise as chosen (the source)
+    with `fallback: true`; the lookup is part of the same query. The latest case studies are
+    the hub's own children, so always in its language.
 
     Computed once per request: the hub's body block and its `meta` share the result."""
     from pages.models import CaseStudyPage
@@ -54,9 +60,11 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
     queryset = (
         queryset.select_related("locale", "hero_image").prefetch_related(thumbnails).defer("body")
     )
+    fallbacks: set = set()
     if chosen:
-        by_id = queryset.in_bulk([page.pk for page in chosen])
-        items = [by_id[page.pk] for page in chosen if page.pk in by_id]
+        items = _chosen_in_hub_locale(queryset, chosen, getattr(hub, "locale_id", None))
+        fallbacks = {page.pk for page, fallback in items if fallback}
+        items = [page for page, _fallback in items]
         total = len(items)
     elif hub is not None:
         # Ids first, from the page table alone, so the database walks its index on
@@ -76,6 +84,37 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
         total = len(ids) if len(ids) < TEASER_LIMIT else latest.count()
     else:
         items, total = [], 0
-    result = {"total_count": total, "items": [teaser(page, context) for page in items]}
+    result = {
+        "total_count": total,
+        "items": [teaser(page, context, page.pk in fallbacks) for page in items],
+    }
     cache[cache_key] = result
     return result
+
+
+def _chosen_in_hub_locale(queryset, chosen: list, locale_id: int | None) -> list[tuple[Any, bool]]:
+    """(page, fallback) for each chosen page that is public: its translation in `locale_id`
+    where one is public, else the page as chosen. One query for both, in the editor's order,
+    each case study once."""
+    from django.db.models import Q
+
+    wanted = Q(pk__in=[page.pk for page in chosen])
+    keys = {page.translation_key for page in chosen if page.locale_id != locale_id}
+    if locale_id is not None and keys:
+        wanted |= Q(locale_id=locale_id, translation_key__in=keys)
+    found = list(queryset.filter(wanted))
+    by_id = {page.pk: page for page in found}
+    translated = {page.translation_key: page for page in found if page.locale_id == locale_id}
+    items: list[tuple[Any, bool]] = []
+    seen: set = set()
+    for page in chosen:
+        if locale_id is None or page.locale_id == locale_id:
+            resolved, fallback = by_id.get(page.pk), False
+        elif page.translation_key in translated:
+            resolved, fallback = translated[page.translation_key], False
+        else:
+            resolved, fallback = by_id.get(page.pk), True
+        if resolved is not None and resolved.pk not in seen:
+            seen.add(resolved.pk)
+            items.append((resolved, fallback))
+    return items

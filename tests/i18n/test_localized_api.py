@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
-from tests.factories import NetworkFactory
+from tests.factories import CaseStudyPageFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +187,7 @@ def test_a_page_link_on_the_french_hub_goes_to_the_french_page_where_one_exists(
         "/fr/lille/",
         "/fr/lille/",
     )
+    assert cta["page"]["fallback"] is False
 
 
 def test_a_draft_translation_is_not_linked(api):
@@ -195,3 +196,97 @@ def test_a_draft_translation_is_not_linked(api):
     body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
     cta = next(block["value"] for block in body if block["type"] == "call_to_action")
     assert (cta["page"]["locale"], cta["page"]["path"]) == ("en", "/lille/")
+    assert cta["page"]["fallback"] is True
+
+
+# --- case-study teasers on a translated hub ---------------------------------------------------
+def chosen_teasers(api, hub) -> list[dict]:
+    body = api.get(f"/api/v2/pages/{hub.pk}/").json()["body"]
+    block = next(b["value"] for b in body if b["type"] == "case_study_teasers")
+    return block["case_studies"]["items"]
+
+
+def test_teasers_chosen_on_the_french_hub_are_french_or_flag_their_english_fallback(api):
+    items = chosen_teasers(api, page_in("fr"))
+    french_lille = page_in("fr", slug="lille")
+    assert [(i["id"], i["locale"], i["path"], i["fallback"]) for i in items] == [
+        (french_lille.pk, "fr", "/fr/lille/", False),
+        *(
+            (page_in("en", slug=slug).pk, "en", f"/{slug}/", True)
+            for slug in (
+                "eurocities-working-group-children-and-young-people",
+                "g20-global-smart-cities-alliance",
+                "bambisanani-partnership",
+            )
+        ),
+    ]
+    assert items[0]["summary"].startswith("Fort de liens éducatifs")
+
+
+def test_teasers_chosen_on_the_english_hub_are_english_without_fallback(api):
+    items = chosen_teasers(api, page_in("en"))
+    assert len(items) == 4
+    assert {(i["locale"], i["fallback"]) for i in items} == {("en", False)}
+
+
+def test_a_case_study_translated_later_replaces_its_teaser_fallback(api):
+    hub = page_in("fr")
+    before = {i["path"]: i for i in chosen_teasers(api, hub)}
+    assert before["/bambisanani-partnership/"]["fallback"] is True
+
+    english = page_in("en", slug="bambisanani-partnership")
+    french = english.copy_for_translation(hub.locale)
+    french.title = "Le partenariat Bambisanani"
+    french.save_revision().publish()
+
+    items = chosen_teasers(api, hub)
+    assert len(items) == 4
+    teaser = items[3]
+    assert (teaser["id"], teaser["title"], teaser["locale"], teaser["fallback"]) == (
+        french.pk,
+        "Le partenariat Bambisanani",
+        "fr",
+        False,
+    )
+    assert teaser["path"] == "/fr/bambisanani-partnership/"
+
+
+def test_an_unpublished_translation_is_not_a_teaser_the_source_stands_in(api):
+    page_in("fr", slug="lille").unpublish()
+    lille = chosen_teasers(api, page_in("fr"))[0]
+    assert (lille["id"], lille["locale"], lille["fallback"]) == (
+        page_in("en", slug="lille").pk,
+        "en",
+        True,
+    )
+
+
+def test_the_french_hubs_automatic_teasers_are_its_own_french_case_studies(api):
+    hub = page_in("fr")
+    teasers = api.get(f"/api/v2/pages/{hub.pk}/").json()["meta"]["case_study_teasers"]
+    assert teasers["total_count"] == 1
+    assert [(i["path"], i["locale"], i["fallback"]) for i in teasers["items"]] == [
+        ("/fr/lille/", "fr", False)
+    ]
+
+
+def test_localizing_chosen_teasers_costs_the_same_queries_whatever_their_number(api, settings):
+    settings.API_CACHE_ENABLED = False
+    hub = page_in("fr")
+
+    def hub_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(f"/api/v2/pages/{hub.pk}/").status_code == 200
+        return len(queries.captured_queries)
+
+    hub_queries()  # warm Django's and Wagtail's per-process caches (content types, sites)
+    few = hub_queries()
+    block = next(b for b in hub.body if b.block_type == "case_study_teasers")
+    extra = [CaseStudyPageFactory(title=f"Extra story {i}") for i in range(3)]
+    for page in extra[:2]:  # two with a French version, one falling back
+        page.copy_for_translation(hub.locale).save_revision().publish()
+    block.value["case_studies"].extend(extra)
+    hub.save_revision().publish()
+    items = chosen_teasers(api, hub)
+    assert [i["fallback"] for i in items[4:]] == [False, False, True]
+    assert hub_queries() == few
