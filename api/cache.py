@@ -115,6 +115,11 @@ def record_instance(sender, instance, **kwargs) -> None:
     if recorder is None or instance.pk is None:
         return
     recorder.tags.update(instance_tags(instance))
+    translation_key = instance.__dict__.get("translation_key")
+    if translation_key:
+        # A page or snippet shown in another language, or as the fallback of a missing
+        # translation, changes when any language version of it is created or changed.
+        recorder.tags.add(f"translations:{translation_key}")
     if "translation_key" in instance.__dict__ and "path" in instance.__dict__:
         recorder.pages[instance.pk] = (instance.path, instance.translation_key)
     expire_at = instance.__dict__.get("expire_at")

@@ -8,7 +8,9 @@ is dropped); the CDN is purged after the commit only.
   (every response showing the page or anything below it), `children:<parent path>` (the
   parent's teasers), `translations:<key>`, `list:page`.
 * A snippet, image, document or tag (and their inline rows): `<model>:<pk>` (every response
-  that loaded it, including pages embedding it) and `list:<model>`.
+  that loaded it, including pages embedding it) and `list:<model>`; a translatable snippet
+  also `translations:<key>` (every response that loaded any language version of it, so a new
+  French city replaces the English fallback at once).
 * A collection's view restriction: as if every image and document in (or below) it changed.
 * A site or locale: `all`.
 
@@ -65,6 +67,8 @@ def object_tags(instance) -> set[str]:
 
     label = instance._meta.concrete_model._meta.label_lower
     tags = {f"{label}:{instance.pk}", list_tag(type(instance))}
+    if getattr(instance, "translation_key", None):
+        tags.add(f"translations:{instance.translation_key}")
     # An inline row (a partner city's agreement) changes what its parent shows.
     for field in instance._meta.concrete_fields:
         if isinstance(field, ParentalKey):
