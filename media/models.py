@@ -1,9 +1,13 @@
 """Images and documents: every image carries the alt text, caption and credit a front end needs."""
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.search import index
+
+from media.validators import validate_document_content, validate_image_frames
 
 
 class CustomImage(AbstractImage):
@@ -36,6 +40,16 @@ class CustomImage(AbstractImage):
         index.SearchField("caption"),
     ]
 
+    def clean(self):
+        # Wagtail's field checks size, format and pixels of one frame; an animation's
+        # frames count too (media/validators.py).
+        super().clean()
+        if self.file and not getattr(self.file, "_committed", True):
+            try:
+                validate_image_frames(self.file, settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS)
+            except ValidationError as error:
+                raise ValidationError({"file": error.messages}) from error
+
     @property
     def default_alt_text(self) -> str:
         return self.alt_text or super().default_alt_text
@@ -57,6 +71,16 @@ class CustomDocument(AbstractDocument):
     """A downloadable file (report, agreement text). Listed at /api/v2/documents/."""
 
     admin_form_fields = Document.admin_form_fields
+
+    def clean(self):
+        # Wagtail checks the extension against WAGTAILDOCS_EXTENSIONS; the content must then
+        # be what the extension says (no HTML or script renamed .pdf).
+        super().clean()
+        if self.file and not getattr(self.file, "_committed", True):
+            try:
+                validate_document_content(self.file)
+            except ValidationError as error:
+                raise ValidationError({"file": error.messages}) from error
 
     class Meta(AbstractDocument.Meta):
         verbose_name = "document"

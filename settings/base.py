@@ -237,9 +237,19 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILIMAGES_IMAGE_MODEL = "media.CustomImage"
 WAGTAILIMAGES_RENDITION_MODEL = "media.CustomRendition"
 WAGTAILDOCS_DOCUMENT_MODEL = "media.CustomDocument"
+# Uploads (docs/security.md): Wagtail checks size, pixels (frames x width x height, so no
+# decompression bomb) and that the content is the format the extension names. No SVG: an SVG
+# can carry script and Wagtail 8 serves it as uploaded, unsanitised.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
+# Documents: an allowlist of office formats (no HTML, SVG, scripts or executables), content
+# checked against the extension (media/validators.py), and every download an attachment
+# (never rendered inline by the browser) with Wagtail's `default-src 'none'` CSP and nosniff.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = 100
