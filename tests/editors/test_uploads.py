@@ -211,7 +211,12 @@ def test_the_multiple_upload_view_refuses_the_same_files(editor_client):
     """The admin's drag-and-drop uploader answers JSON; a bad file is refused there too and
     not even kept as an unfinished upload."""
     url = reverse("wagtailimages:add_multiple")
-    for name, content in (("page.jpg", HTML_PAGE), ("bomb.png", png_of_size(20_000, 20_000))):
+    bad = (
+        ("page.jpg", HTML_PAGE),
+        ("bomb.png", png_of_size(20_000, 20_000)),
+        ("animation.gif", animated_gif(12, (2_000, 2_000))),
+    )
+    for name, content in bad:
         response = editor_client.post(
             url,
             {"files[]": SimpleUploadedFile(name, content), "collection": root_collection().pk},
@@ -219,7 +224,7 @@ def test_the_multiple_upload_view_refuses_the_same_files(editor_client):
         data = response.json()
         assert data["success"] is False and data["error_message"]
     assert not UploadedFile.objects.exists()
-    assert not CustomImage.objects.filter(title__in=["page.jpg", "bomb.png"]).exists()
+    assert not CustomImage.objects.filter(title__in=[name for name, _content in bad]).exists()
 
     response = editor_client.post(
         url,
