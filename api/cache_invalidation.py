@@ -168,8 +168,14 @@ def purge(urls: set[str]) -> None:
     task.enqueue(sorted(urls))
 
 
-def invalidate(tags: set[str], urls_factory=None) -> None:
-    """Bump these tags and purge the CDN once the current transaction commits."""
+def invalidate(tags: set[str], urls_factory=None, pages: Iterable = ()) -> None:
+    """Bump these tags, drop the materialised representations that depend on them (in the
+    change's transaction), and once it commits purge the CDN and rebuild the changed
+    `pages`' representations."""
+    from api import materialised
+
+    gone = materialised.forget(tags)
+    page_ids = [page.pk for page in pages if page.pk is not None]
     urls: set[str] = set()
     if urls_factory is not None and getattr(settings, "WAGTAILFRONTENDCACHE", None):
         # Computed now: after a delete the rows that give the URLs are gone.
@@ -181,6 +187,8 @@ def invalidate(tags: set[str], urls_factory=None) -> None:
     def flush() -> None:
         bump_tags(tags)
         purge(urls)
+        # Again after the commit (what another connection stored meanwhile), then rebuild.
+        materialised.rebuild_after_change(page_ids, gone + materialised.forget(tags))
 
     # Now as well as after the commit: a request made later in the same transaction (or a
     # test's) must not be served what was cached before the change; the second bump drops
@@ -195,7 +203,11 @@ def invalidate(tags: set[str], urls_factory=None) -> None:
 def page_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> None:
     if raw or (update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS):
         return
-    invalidate(page_tags(instance), lambda: page_purge_urls(instance))
+    invalidate(
+        page_tags(instance),
+        lambda: page_purge_urls(instance),
+        pages=[instance] if instance.live else [],
+    )
 
 
 def page_deleted(sender, instance, **kwargs) -> None:

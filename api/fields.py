@@ -56,47 +56,39 @@ def all_filters() -> list[Filter]:
     return list(_all_filters())
 
 
-def absolute_url(url: str, context: dict | None) -> str:
-    """Media URLs are made absolute so a front end on another origin can use them directly."""
-    if url.startswith(("http://", "https://")):
-        return url
+def _media_base(context: dict | None) -> str:
     base = getattr(settings, "WAGTAILAPI_BASE_URL", "")
+    if base:
+        return base.rstrip("/")
     request = (context or {}).get("request")
-    if not base and request is not None:
-        base = getattr(request, "_api_media_base", None)
-        if base is None:
-            base = request.build_absolute_uri("/").rstrip("/")
-            request._api_media_base = base
-    return f"{base.rstrip('/')}{url}"
-
-
-def _rendition_dict(rendition, context) -> dict[str, Any]:
-    return {
-        "url": absolute_url(rendition.url, context),
-        "width": rendition.width,
-        "height": rendition.height,
-    }
-
-
-def _prefetched(image, filters: list[Filter]) -> dict[str, Any] | None:
-    """The renditions for `filters` from the image's prefetched set, or None if one is
-    missing (then Wagtail's get_renditions makes it). Wagtail's own lookup does the same
-    with more work per call, and get_rendition() writes each hit back to the cache."""
-    prefetched = image._get_prefetched_renditions()
-    if prefetched is None:
-        return None
-    by_key = {(r.filter_spec, r.focal_point_key): r for r in prefetched}
-    found = {}
-    for filter in filters:
-        rendition = by_key.get((filter.spec, filter.get_cache_key(image)))
-        if rendition is None:
-            return None
-        found[filter.spec] = rendition
+    if request is None:
+        return ""
+    found = getattr(request, "_api_media_base", None)
+    if found is None:
+        found = request._api_media_base = request.build_absolute_uri("/").rstrip("/")
     return found
 
 
-def renditions_of(image, filters: list[Filter]) -> dict[str, Any]:
-    return _prefetched(image, filters) or image.get_renditions(*filters)
+def _absolute(url: str, base: str) -> str:
+    return url if url.startswith(("http://", "https://")) else base + url
+
+
+def rendition_values(image, specs: tuple[str, ...]) -> dict[str, list]:
+    """spec -> [url, width, height] for these specs, from the image's stored rendition set.
+
+    The request path reads plain values, never Rendition rows or Willow; only an image whose
+    set lacks a spec (renditions never made, or made for another file or focal point) goes
+    through Wagtail's get_renditions once, which creates what is missing and fills the set."""
+    known = image.known_renditions() if hasattr(image, "known_renditions") else {}
+    if all(spec in known for spec in specs):
+        return known
+    renditions = image.get_renditions(*(_filter(spec) for spec in specs))
+    return {spec: [r.url, r.width, r.height] for spec, r in renditions.items()}
+
+
+@lru_cache(maxsize=1)
+def _all_specs() -> tuple[str, ...]:
+    return tuple(f.spec for f in _all_filters())
 
 
 def embeddable(obj) -> bool:
@@ -112,17 +104,18 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
     None when there is no image or it is private (`embeddable`)."""
     if image is None or not embeddable(image):
         return None
-    renditions = renditions_of(image, all_filters())
+    values = rendition_values(image, _all_specs())
+    base = _media_base(context)
     by_format: dict[str, list[dict[str, Any]]] = {}
     seen: dict[str, set[int]] = {}
     fallback = None
     for fmt, width, spec in rendition_specs():
-        rendition = renditions[spec]
-        entry = _rendition_dict(rendition, context)
+        url, w, h = values[spec]
+        entry = {"url": _absolute(url, base), "width": w, "height": h}
         # A small original yields identical renditions at several widths; list each size once.
-        if entry["width"] in seen.setdefault(fmt, set()):
+        if w in seen.setdefault(fmt, set()):
             continue
-        seen[fmt].add(entry["width"])
+        seen[fmt].add(w)
         by_format.setdefault(fmt, []).append(entry)
         if fmt == "jpeg" and (fallback is None or width <= FALLBACK_WIDTH):
             fallback = entry
@@ -134,6 +127,7 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
             "width": image.focal_point_width,
             "height": image.focal_point_height,
         }
+    url, w, h = values[THUMBNAIL_SPEC]
     return {
         "id": image.pk,
         "title": image.title,
@@ -145,7 +139,7 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
         "focal_point": focal_point,
         "url": fallback["url"],
         "src": fallback,
-        "thumbnail": _rendition_dict(renditions[THUMBNAIL_SPEC], context),
+        "thumbnail": {"url": _absolute(url, base), "width": w, "height": h},
         "renditions": by_format,
         "srcset": {
             fmt: ", ".join(f"{r['url']} {r['width']}w" for r in entries)
@@ -158,11 +152,13 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
 def thumbnail_representation(image, context: dict | None = None) -> dict[str, Any] | None:
     if image is None or not embeddable(image):
         return None
-    rendition = renditions_of(image, [_filter(THUMBNAIL_SPEC)])[THUMBNAIL_SPEC]
+    url, w, h = rendition_values(image, (THUMBNAIL_SPEC,))[THUMBNAIL_SPEC]
     return {
         "id": image.pk,
         "alt": image.alt_text or image.title,
-        **_rendition_dict(rendition, context),
+        "url": _absolute(url, _media_base(context)),
+        "width": w,
+        "height": h,
     }
 
 

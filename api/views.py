@@ -25,6 +25,7 @@ from wagtail.models import Locale, Page
 
 from api.cache import ResponseCacheMixin
 from api.filters import DefaultLanguageFilter, LocaleFilter, YearRangeFilter
+from api.materialised import MaterialisedPagesMixin
 from api.serializers import PageSerializer, SnippetSerializer
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
@@ -51,7 +52,9 @@ class BoundedQueriesMixin:
         return context
 
 
-class PagesAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, WagtailPagesAPIViewSet):
+class PagesAPIViewSet(
+    ResponseCacheMixin, MaterialisedPagesMixin, BoundedQueriesMixin, WagtailPagesAPIViewSet
+):
     base_serializer_class = PageSerializer
     meta_fields = [
         *WagtailPagesAPIViewSet.meta_fields,
@@ -96,7 +99,7 @@ class PagesAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, WagtailPagesAPIVi
 
     def get_object(self):
         # The page row (visibility checked), then its specific row with what its JSON needs
-        # (hero image and renditions, related snippets) in the same round trips.
+        # (hero image, related snippets) in the same round trips.
         if not hasattr(self, "_cached_object"):
             page = super(WagtailPagesAPIViewSet, self).get_object()
             model = page.specific_class

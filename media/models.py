@@ -1,13 +1,33 @@
 """Images and documents: every image carries the alt text, caption and credit a front end needs."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.search import index
 
 from media.validators import validate_document_content, validate_image_frames
+
+
+def rendition_set_key(image) -> str:
+    """What an image's renditions were made from: its file and focal point (and the media
+    URL their URLs start with). Any change makes the stored rendition set invalid."""
+    return "|".join(
+        str(part)
+        for part in (
+            image.file.name,
+            image.focal_point_x,
+            image.focal_point_y,
+            image.focal_point_width,
+            image.focal_point_height,
+            settings.MEDIA_URL,
+        )
+    )
 
 
 class CustomImage(AbstractImage):
@@ -33,6 +53,12 @@ class CustomImage(AbstractImage):
         help_text="Who took or owns the image, e.g. 'Photo: Leeds City Council'.",
     )
 
+    # The image's renditions as plain values, {"key": ..., "specs": {spec: [url, width,
+    # height]}}, filled whenever renditions are made or found through get_rendition(s), so
+    # the API builds an image's JSON without loading Rendition rows. Valid only while "key"
+    # matches `rendition_set_key()` (same file, focal point and media URL).
+    rendition_set = models.JSONField(default=dict, blank=True, editable=False)
+
     admin_form_fields = (*Image.admin_form_fields, "alt_text", "caption", "credit")
     search_fields = [
         *AbstractImage.search_fields,
@@ -54,6 +80,45 @@ class CustomImage(AbstractImage):
     def default_alt_text(self) -> str:
         return self.alt_text or super().default_alt_text
 
+    def rendition_set_key(self) -> str:
+        return rendition_set_key(self)
+
+    def known_renditions(self) -> dict[str, list]:
+        """spec -> [url, width, height] of the renditions made for this image as it is now."""
+        stored = self.rendition_set or {}
+        if stored.get("key") != self.rendition_set_key():
+            return {}
+        return stored.get("specs", {})
+
+    def remember_renditions(self, renditions) -> None:
+        """Add these renditions to `rendition_set` (one UPDATE, only when something is new).
+
+        Written with a queryset update: a rendition changes no image's JSON (it is made from
+        the same file), so it is not a content change and sends no signal."""
+        if self.pk is None:
+            return
+        known = dict(self.known_renditions())
+        new = {
+            r.filter_spec: [r.url, r.width, r.height]
+            for r in renditions
+            if known.get(r.filter_spec) != [r.url, r.width, r.height]
+        }
+        if not new:
+            return
+        known.update(new)
+        self.rendition_set = {"key": self.rendition_set_key(), "specs": known}
+        type(self).objects.filter(pk=self.pk).update(rendition_set=self.rendition_set)
+
+    def get_renditions(self, *filters):
+        renditions = super().get_renditions(*filters)
+        self.remember_renditions(renditions.values())
+        return renditions
+
+    def get_rendition(self, filter):
+        rendition = super().get_rendition(filter)
+        self.remember_renditions([rendition])
+        return rendition
+
     class Meta(AbstractImage.Meta):
         verbose_name = "image"
         verbose_name_plural = "images"
@@ -65,6 +130,12 @@ class CustomRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+@receiver(post_delete, sender=CustomRendition, dispatch_uid="media-rendition-deleted")
+def forget_rendition(sender, instance, **kwargs) -> None:
+    # A deleted rendition's file is gone: the image's set must not point at it any more.
+    CustomImage.objects.filter(pk=instance.image_id).update(rendition_set={})
 
 
 class CustomDocument(AbstractDocument):

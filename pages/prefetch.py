@@ -26,11 +26,11 @@ _identity_map: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "stream_identity_map", default=None
 )
 
-# Related rows each kind of chosen object needs for its JSON.
+# Related rows each kind of chosen object needs for its JSON (an image carries its
+# renditions as plain values in `rendition_set`: no Rendition rows are loaded).
 PREFETCH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "media.customimage": ((), ("renditions",)),
-    "pages.partnercity": (("locale", "image"), ("agreements", "image__renditions")),
-    "pages.network": (("locale", "image"), ("image__renditions",)),
+    "pages.partnercity": (("locale", "image"), ("agreements",)),
+    "pages.network": (("locale", "image"), ()),
 }
 
 

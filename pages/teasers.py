@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
-from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from api.fields import THUMBNAIL_SPEC, locale_code, page_path, thumbnail_representation
+from api.fields import locale_code, page_path, thumbnail_representation
 
 TEASER_LIMIT = 12
 
@@ -51,15 +49,9 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
     hidden = hidden_subtree_filter()  # unpublished, expired or private, and their subtrees
     if hidden is not None:
         queryset = queryset.exclude(hidden)
-    # A teaser shows the thumbnail only: load that rendition, not the image's whole set, and
-    # leave the body (the largest column) in the table while sorting 2,000 case studies.
-    thumbnails = Prefetch(
-        "hero_image__renditions",
-        queryset=get_image_model().get_rendition_model().objects.filter(filter_spec=THUMBNAIL_SPEC),
-    )
-    queryset = (
-        queryset.select_related("locale", "hero_image").prefetch_related(thumbnails).defer("body")
-    )
+    # The thumbnail comes from the image's rendition set; leave the body (the largest
+    # column) in the table while sorting 2,000 case studies.
+    queryset = queryset.select_related("locale", "hero_image").defer("body")
     fallbacks: set = set()
     if chosen:
         items = _chosen_in_hub_locale(queryset, chosen, getattr(hub, "locale_id", None))

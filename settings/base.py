@@ -177,6 +177,10 @@ API_CACHE_ENABLED = env_bool("API_CACHE_ENABLED", True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", 24 * 3600)
 API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 60)
+# Materialised page representations (api/materialised.py): page details and listing items
+# stored as JSON, dropped with every change they depend on, rebuilt after it commits.
+API_MATERIALISED_ENABLED = env_bool("API_MATERIALISED_ENABLED", True)
+API_MATERIALISE_ON_CHANGE = env_bool("API_MATERIALISE_ON_CHANGE", True)
 
 # CDN purge on content changes (wagtail.contrib.frontend_cache), e.g. Varnish/nginx PURGE.
 WAGTAILFRONTENDCACHE = {}

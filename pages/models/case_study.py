@@ -133,10 +133,7 @@ class CaseStudyPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
         "related_network__image",
     )
     api_prefetch_related = (
-        "hero_image__renditions",
         "related_partner_city__agreements",
-        "related_partner_city__image__renditions",
-        "related_network__image__renditions",
         "themes",
         "partner_organisations",
     )

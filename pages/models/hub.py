@@ -61,9 +61,9 @@ class HubPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
         APIField("hero_caption"),
         APIField("body"),
     ]
-    # Loaded with the page (api/views.py): the hero image's JSON needs its renditions.
+    # Loaded with the page (api/views.py); the image carries its renditions as plain values.
     api_select_related = ("hero_image",)
-    api_prefetch_related = ("hero_image__renditions",)
+    api_prefetch_related = ()
 
     class Meta:
         verbose_name = "hub page"

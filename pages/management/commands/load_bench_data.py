@@ -149,6 +149,8 @@ class Command(BaseCommand):
                     width=templates[n % len(templates)].width,
                     height=templates[n % len(templates)].height,
                     file_size=templates[n % len(templates)].file_size,
+                    # Same file and renditions as the template, so the same rendition set.
+                    rendition_set=templates[n % len(templates)].rendition_set,
                 )
                 for n in range(len(existing) + 1, count + 1)
             ]
