@@ -82,7 +82,7 @@ def test_the_dashboard_lists_case_studies_in_moderation(admin_client, admin_user
     from wagtail.models import Workflow
 
     page = CaseStudyPageFactory(title="Waiting Dortmund story", live=False)
-    Workflow.objects.get(name="Editor submits -> Reviewer approves").start(page, admin_user)
+    Workflow.objects.get(name="Reviewers").start(page, admin_user)
     html = dashboard(admin_client)
     moderation = html.split("Case studies in moderation", 1)[1].split("Case studies in draft")[0]
     assert "Waiting Dortmund story" in moderation

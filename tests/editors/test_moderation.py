@@ -53,6 +53,17 @@ def test_an_editor_sees_no_publish_button(client, editor_user, hub):
     assert 'name="action-publish"' not in html
 
 
+def test_the_submit_button_says_the_page_goes_to_the_reviewers(client, editor_user, hub):
+    # Wagtail labels it "Submit to <workflow name>"; it once read
+    # "Submit to Editor submits -> Reviewer approves".
+    client.force_login(editor_user)
+    page = hub.get_children().type(CaseStudyPage).first()
+    for url in (add_url(hub), reverse("wagtailadmin_pages:edit", args=(page.pk,))):
+        html = client.get(url).content.decode()
+        assert "Submit to Reviewers" in html
+        assert "Editor submits" not in html
+
+
 def test_submitting_puts_the_case_study_in_moderation_and_not_in_the_api(
     client, editor_user, hub, api
 ):
