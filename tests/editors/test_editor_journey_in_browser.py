@@ -61,8 +61,14 @@ def admin_server(django_db_setup, django_db_blocker):
     """The admin and the API on a live server thread (a free port), over the seeded test
     database. Not pytest-django's `live_server`: that one forces a flushing transactional
     database, which would throw away the seed and the Editors/Reviewers migration data."""
+    from django.db import connection
     from pytest_django.live_server_helper import LiveServer
 
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        pytest.skip(
+            "the editor journey shares the test's transaction with the live server, which "
+            "Django does only for an in-memory SQLite test database (unset DATABASE_URL)"
+        )
     with django_db_blocker.unblock():
         server = LiveServer("localhost")
     server._live_server_modified_settings.enable()
