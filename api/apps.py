@@ -62,6 +62,12 @@ class ApiConfig(AppConfig):
                 sender=CollectionViewRestriction,
                 dispatch_uid="api-cache-cvr",
             )
+        from wagtail_localize.models import TranslationSource
+
+        # A sync rewrites the source's content: its translations' `translation_out_of_date`.
+        post_save.connect(
+            inv.translation_source_synced, sender=TranslationSource, dispatch_uid="api-cache-tsrc"
+        )
         for model in (Site, Locale):
             post_save.connect(inv.everything_changed, sender=model, dispatch_uid="api-cache-all")
             post_delete.connect(inv.everything_changed, sender=model, dispatch_uid="api-cache-all")

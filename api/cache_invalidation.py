@@ -258,3 +258,9 @@ def everything_changed(sender, instance=None, raw=False, **kwargs) -> None:
     if raw:
         return
     invalidate({GLOBAL_TAG})
+
+
+def translation_source_synced(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    invalidate({f"translations:{instance.object_id}"})

@@ -54,6 +54,20 @@ class TranslationsField(Field):
         ]
 
 
+class TranslationOutOfDateField(Field):
+    """On a translation made with wagtail-localize: true when its source changed since it was
+    last synced (the front end may say so); null on a source or an untranslated object."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        from pages.translation import translation_out_of_date
+
+        return translation_out_of_date(obj)
+
+
 class PathField(Field):
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
@@ -81,6 +95,7 @@ class PageSerializer(WagtailPageSerializer):
     path = PathField()
     breadcrumbs = BreadcrumbsField()
     translations = TranslationsField()
+    translation_out_of_date = TranslationOutOfDateField()
     case_study_teasers = CaseStudyTeasersMetaField()
 
     def to_representation(self, instance):
@@ -102,6 +117,7 @@ class SnippetSerializer(BaseSerializer):
     """Snippets through their `api_fields` allowlist, identical to their embedded form."""
 
     locale = LocaleCodeField()
+    translation_out_of_date = TranslationOutOfDateField()
 
     def to_representation(self, instance):
         full = model_representation(instance, self.context)

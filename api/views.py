@@ -61,12 +61,14 @@ class PagesAPIViewSet(
         "path",
         "breadcrumbs",
         "translations",
+        "translation_out_of_date",
         "case_study_teasers",
     ]
     detail_only_fields = [
         *WagtailPagesAPIViewSet.detail_only_fields,
         "breadcrumbs",
         "translations",
+        "translation_out_of_date",
         "case_study_teasers",
     ]
     listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "path"]
@@ -84,6 +86,7 @@ class PagesAPIViewSet(
             "path",
             "breadcrumbs",
             "translations",
+            "translation_out_of_date",
             "case_study_teasers",
         ]
 
@@ -196,7 +199,8 @@ class SnippetAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, BaseAPIViewSet)
     known_query_parameters = BaseAPIViewSet.known_query_parameters.union(
         ["locale", "year_from", "year_to"]
     )
-    meta_fields = [*BaseAPIViewSet.meta_fields, "locale"]
+    meta_fields = [*BaseAPIViewSet.meta_fields, "locale", "translation_out_of_date"]
+    detail_only_fields = ["translation_out_of_date"]
     listing_default_fields = [*BaseAPIViewSet.listing_default_fields, "locale"]
     year_filter_field: str | None = None
 

@@ -4,7 +4,9 @@ own locale.
 * `ensure_locales()` creates a `Locale` for every language in `WAGTAIL_CONTENT_LANGUAGES`.
 * `import_po()` is the translator's PO workflow in code (TranslationSource -> Translation ->
   import the PO file -> save and publish the target); `load_seed` ships its French pages that way.
-* `out_of_date()` says whether a source changed since its translations were last synced.
+* `out_of_date()` says whether a source changed since its translations were last synced;
+  `translation_out_of_date()` says it of a translated object, `stale_translations()` lists
+  what is out of date (the admin's dashboard and edit views, the API's meta).
 * `in_page_locale()` resolves a snippet chosen on a page to the page's locale, falling back to
   the object as chosen (the source) where no translation exists; one query per model and locale
   per request (it reuses `pages.prefetch`'s request identity map).
@@ -41,14 +43,98 @@ def _content_json(instance: models.Model) -> Any:
     return json.loads(json.dumps(get_serializable_data_for_fields(instance), cls=DjangoJSONEncoder))
 
 
+# Wagtail's bookkeeping on a page row: tree position, revisions, publishing and locks. A draft
+# save, a new child page or a move changes them and gives a translator nothing to translate.
+BOOKKEEPING_FIELDS = frozenset(
+    {
+        "path",
+        "depth",
+        "numchild",
+        "url_path",
+        "live",
+        "has_unpublished_changes",
+        "first_published_at",
+        "last_published_at",
+        "live_revision",
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "owner",
+        "go_live_at",
+        "expire_at",
+        "expired",
+    }
+)
+
+
+def _translatable_content(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if key not in BOOKKEEPING_FIELDS}
+    return data
+
+
 def out_of_date(source: TranslationSource) -> bool:
     """True when the source object (as published) differs from what its translations were
     last synced from: the translator should sync ("Sync translated pages") and translate the
-    new strings. wagtail-localize itself only notices at sync time."""
+    new strings. wagtail-localize itself only notices at sync time. Wagtail's bookkeeping
+    (`BOOKKEEPING_FIELDS`) does not count: a saved draft is not yet something to translate."""
     instance = source.get_source_instance()
     if isinstance(instance, Page):
         instance = instance.specific
-    return _content_json(instance) != json.loads(source.content_json)
+    return _translatable_content(_content_json(instance)) != _translatable_content(
+        json.loads(source.content_json)
+    )
+
+
+def translation_made_from(obj: models.Model) -> Translation | None:
+    """The enabled wagtail-localize Translation whose target `obj` is, if any."""
+    translation_key = getattr(obj, "translation_key", None)
+    if translation_key is None:
+        return None
+    return (
+        Translation.objects.filter(
+            source__object_id=translation_key, target_locale_id=obj.locale_id, enabled=True
+        )
+        .exclude(source__locale_id=obj.locale_id)
+        .select_related("source", "source__locale")
+        .first()
+    )
+
+
+def translation_out_of_date(obj: models.Model) -> bool | None:
+    """For a page or snippet made by wagtail-localize (the target of an enabled translation):
+    whether its source changed since the last sync. None for anything else (a source, an
+    object nobody translated, a translation whose source is gone)."""
+    translation = translation_made_from(obj)
+    if translation is None:
+        return None
+    try:
+        return out_of_date(translation.source)
+    except models.ObjectDoesNotExist:
+        return None
+
+
+def stale_translations(limit: int = 10, scan: int = 500) -> list[tuple[TranslationSource, Any]]:
+    """(source, source object) of every source whose enabled translations are out of date,
+    newest sync first, `limit` at most (checking `scan` sources at most)."""
+    stale = []
+    sources = (
+        TranslationSource.objects.filter(translations__enabled=True)
+        .distinct()
+        .order_by("-last_updated_at")
+    )
+    for source in sources[:scan]:
+        try:
+            if out_of_date(source):
+                stale.append((source, source.get_source_instance()))
+        except models.ObjectDoesNotExist:  # the source object is gone: nothing to sync
+            continue
+        if len(stale) >= limit:
+            break
+    return stale
 
 
 def translation_for(instance: models.Model, locale: Locale) -> Translation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -18,7 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from media.models import CustomImage
 from pages.headless import front_end_url
-from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
+from pages.models import CaseStudyPage, Network, PartnerCity
 
 
 @hooks.register("before_serve_page")
@@ -90,28 +91,27 @@ def _case_studies_waiting() -> tuple[list, list]:
 
 
 def _translations_out_of_date() -> list | None:
-    """Pages whose source changed since their translations were synced; None when the
-    translation tooling is not installed."""
+    """(source object, its edit URL, sync URL, target languages) of every page or snippet whose
+    source changed since its translations were synced; None without the translation tooling."""
     if not apps.is_installed("wagtail_localize"):
         return None
-    try:
-        from wagtail_localize.models import TranslationSource
+    from wagtail.admin.admin_url_finder import AdminURLFinder
 
-        from pages.translation import out_of_date
-    except ImportError:
-        return None
-    stale = []
-    for source in TranslationSource.objects.filter(
-        specific_content_type__in=ContentType.objects.get_for_models(
-            HubPage, CaseStudyPage
-        ).values()
-    )[:200]:
-        try:
-            if out_of_date(source):
-                stale.append(source.get_source_instance())
-        except Exception:  # a source whose object is gone is not the editor's problem here
-            continue
-    return stale[:DASHBOARD_LIMIT]
+    from pages.translation import stale_translations
+
+    finder = AdminURLFinder()
+    return [
+        (
+            instance,
+            finder.get_edit_url(instance),
+            reverse("wagtail_localize:update_translations", args=(source.pk,)),
+            ", ".join(
+                t.target_locale.get_display_name()
+                for t in source.translations.filter(enabled=True).select_related("target_locale")
+            ),
+        )
+        for source, instance in stale_translations(limit=DASHBOARD_LIMIT)
+    ]
 
 
 def _failed_webhook_deliveries() -> tuple[int, str] | None:
@@ -168,12 +168,16 @@ class EditorsDashboardPanel(Component):
             section(
                 "Translations out of date",
                 [
-                    _edit_link(
-                        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
-                        str(page),
-                        " — sync the translations, then translate the new text",
+                    format_html(
+                        '<li><a href="{}">{}</a> ({}) changed since its {} translation was '
+                        'synced — <a href="{}">sync it</a>, then translate the new text</li>',
+                        edit_url or sync_url,
+                        str(instance),
+                        instance._meta.verbose_name,
+                        languages,
+                        sync_url,
                     )
-                    for page in stale
+                    for instance, edit_url, sync_url, languages in stale
                 ],
                 "Every translation is up to date.",
             )
@@ -227,3 +231,53 @@ def public_only_rich_text_handlers(features):
     features.register_link_type(PublicPageLinkHandler)
     features.register_link_type(PublicDocumentLinkHandler)
     features.register_embed_type(PublicImageEmbedHandler)
+
+
+# --- Translators: an out-of-date translation says so where it is edited -------------------------
+
+
+def translation_status_message(request, obj) -> None:
+    """On the edit view of a translation whose source changed since the last sync (wagtail-
+    localize's translation editor), and of such a source, a warning with the sync link."""
+    if request.method != "GET" or not hasattr(obj, "translation_key"):
+        return
+    from wagtail_localize.models import TranslationSource
+
+    from pages.translation import out_of_date, translation_made_from
+
+    translation = translation_made_from(obj)
+    if translation is not None:
+        source = translation.source
+        message = (
+            "The {} version changed since this translation was last synced ({}). "
+            '<a href="{}">Sync it</a> to see the new text here, then translate it.'
+        )
+        args = [source.locale.get_display_name(), f"{source.last_updated_at:%Y-%m-%d %H:%M}"]
+    else:
+        source = TranslationSource.objects.filter(
+            object_id=obj.translation_key, locale_id=obj.locale_id
+        ).first()
+        if source is None or not source.translations.filter(enabled=True).exists():
+            return
+        message = (
+            "The translations of this {} are out of date: it changed since they were last "
+            'synced. <a href="{}">Sync them</a>, then the translators translate the new text.'
+        )
+        args = [obj._meta.verbose_name]
+    try:
+        if not out_of_date(source):
+            return
+    except Exception:  # the source object is gone: nothing to sync
+        return
+    sync_url = reverse("wagtail_localize:update_translations", args=(source.pk,))
+    messages.warning(request, format_html(message, *args, sync_url))
+
+
+@hooks.register("before_edit_page", order=-10)  # before wagtail-localize's editor takes over
+def page_translation_status(request, page):
+    translation_status_message(request, page)
+
+
+@hooks.register("before_edit_snippet", order=-10)
+def snippet_translation_status(request, instance):
+    translation_status_message(request, instance)
