@@ -117,7 +117,7 @@ def translation_out_of_date(obj: models.Model) -> bool | None:
         return None
 
 
-def stale_translations(limit: int = 10, scan: int = 500) -> list[tuple[TranslationSource, Any]]:
+def stale_translations(limit: int = 10, scan: int = 200) -> list[tuple[TranslationSource, Any]]:
     """(source, source object) of every source whose enabled translations are out of date,
     newest sync first, `limit` at most (checking `scan` sources at most)."""
     stale = []
