@@ -28,6 +28,10 @@ PYCODE
 $PY manage.py migrate --noinput
 $PY manage.py load_seed
 $PY manage.py collectstatic --noinput >/dev/null
-exec .venv/bin/gunicorn cms.wsgi:application \
+# Webhook deliveries and CDN purges are queued in the database; this worker sends them.
+$PY manage.py db_worker --backend background --no-reload &
+worker=$!
+trap 'kill "$worker" 2>/dev/null' EXIT
+.venv/bin/gunicorn cms.wsgi:application \
   --bind "127.0.0.1:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
   --timeout 30 --graceful-timeout 10 --access-logfile -

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",
     "webhooks",
+    "django_tasks_db",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -193,13 +194,15 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
 WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # Background tasks (django-tasks): Wagtail's own run in the request ("default"); webhook
-# deliveries and CDN purges run on "background" (a thread pool by default; production can
-# point TASKS_BACKGROUND_BACKEND at a database backend served by a worker process).
+# deliveries and CDN purges run on "background": a thread pool by default, the database
+# (django-tasks-db, TASKS_BACKGROUND_BACKEND=django_tasks_db.DatabaseBackend, the production
+# default) served by the worker `manage.py db_worker --backend background`.
+TASKS_BACKGROUND_BACKEND = os.environ.get(
+    "TASKS_BACKGROUND_BACKEND", "webhooks.backends.ThreadBackend"
+)
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {
-        "BACKEND": os.environ.get("TASKS_BACKGROUND_BACKEND", "webhooks.backends.ThreadBackend")
-    },
+    "background": {"BACKEND": TASKS_BACKGROUND_BACKEND},
 }
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
