@@ -5,8 +5,9 @@ UV := .uv/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
-.PHONY: setup run test test-fast bench lint format serve-production clean
+.PHONY: setup run test test-fast bench bench-scale lint format serve-production clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -28,7 +29,11 @@ test-fast: setup
 	$(PY) -m pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Latency at the seed's size vs 20,000 pages (docs/benchmarks.md, "Scale").
+bench-scale: setup
+	$(PY) bench/run.py --scale $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

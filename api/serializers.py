@@ -40,9 +40,13 @@ class TranslationsField(Field):
 
     def to_representation(self, page):
         base = self.context.get("base_queryset")
-        queryset = page.get_translations(inclusive=False).live().select_related("locale")
         if base is not None:
-            queryset = queryset.filter(pk__in=base.values("pk"))
+            # The public-page conditions on the translation rows themselves (an index lookup
+            # by translation_key); `pk__in=<every public page id>` built that whole set first.
+            queryset = base.filter(translation_key=page.translation_key).exclude(pk=page.pk)
+        else:
+            queryset = page.get_translations(inclusive=False).live()
+        queryset = queryset.select_related("locale")
         return [
             {
                 "locale": locale_code(p),

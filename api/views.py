@@ -16,7 +16,7 @@ from wagtail.api.v2.filters import (
 from wagtail.api.v2.filters import (
     LocaleFilter as PageLocaleFilter,
 )
-from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.api.v2.views import PagesAPIViewSet as WagtailPagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -26,6 +26,7 @@ from wagtail.models import Locale, Page
 from api.cache import ResponseCacheMixin
 from api.filters import DefaultLanguageFilter, LocaleFilter, YearRangeFilter
 from api.materialised import MaterialisedPagesMixin
+from api.pagination import IndexedCountPagination
 from api.serializers import PageSerializer, SnippetSerializer
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
@@ -56,6 +57,7 @@ class PagesAPIViewSet(
     ResponseCacheMixin, MaterialisedPagesMixin, BoundedQueriesMixin, WagtailPagesAPIViewSet
 ):
     base_serializer_class = PageSerializer
+    pagination_class = IndexedCountPagination
     meta_fields = [
         *WagtailPagesAPIViewSet.meta_fields,
         "path",
@@ -119,7 +121,9 @@ class PagesAPIViewSet(
         return self._cached_object
 
     def get_queryset(self):
-        queryset = super().get_queryset()
+        queryset = self._single_type_queryset()
+        if queryset is None:
+            queryset = super().get_queryset()
         if queryset.model is not Page:
             select = ["locale", *getattr(queryset.model, "api_select_related", ())]
             queryset = queryset.select_related(*select).prefetch_related(
@@ -128,6 +132,25 @@ class PagesAPIViewSet(
         else:
             queryset = queryset.select_related("locale")
         return queryset
+
+    def _single_type_queryset(self):
+        """`?type=pages.CaseStudyPage`: the public-page conditions on the joined page row itself.
+
+        Wagtail's own shape, `CaseStudyPage.objects.filter(pk__in=<every public page id>)`, made
+        the database build the set of all public ids before it could order and cut a page of 20
+        (and again for `total_count`): full-table work that grew with the site. Filtering the
+        joined row lets it walk the tree-path index and stop after `limit` rows."""
+        try:
+            models_type = self.request.GET.get("type", None)
+            models = (models_type and page_models_from_string(models_type)) or []
+        except (LookupError, ValueError) as exc:
+            raise BadRequestError("type doesn't exist") from exc
+        if len(models) != 1 or models[0] is Page:
+            return None
+        try:
+            return public_pages(self.request, models[0])
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
 
     def get_serializer(self, instance=None, *args, **kwargs):
         many = kwargs.get("many")

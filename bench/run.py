@@ -12,6 +12,15 @@
 4. Writes the table into docs/benchmarks.md (between markers, one section per database).
 
     .venv/bin/python bench/run.py [--duration 5] [--skip-load] [--only hub,listing]
+
+`--scale` measures something else: whether latency stays flat as the site grows. It builds two
+databases of its own, the seed's size (the seed plus 20 bench case studies, so a listing page is
+full) and 20,000 bench case studies (SQLite under var/bench-scale-*/, or `<db>_scale_seed` and
+`<db>_scale_20k` beside DATABASE_URL's database), serves both with gunicorn at once, measures
+listing (first and last page), find, and details at 1 connection, alternating between the two
+servers, and writes the ratio 20k/seed of p50 into docs/benchmarks.md ("Scale" section).
+
+    .venv/bin/python bench/run.py --scale [--duration 5] [--scale-pages 20000]
 """
 
 from __future__ import annotations
@@ -393,18 +402,148 @@ def write_doc(section: str, engine_key: str) -> None:
     if start in text and end in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
-        text = text.rstrip() + f"\n\n## Results: {engine_key}\n\n{block}\n"
+        title = f"Scale: {engine_key[6:]}" if engine_key.startswith("scale-") else engine_key
+        text = text.rstrip() + f"\n\n## Results: {title}\n\n{block}\n"
     DOC.write_text(text)
     print(f"== wrote {DOC.relative_to(ROOT)} ({engine_key})")
 
 
+# --- scale: the same requests on the seed's size and on 20,000 pages ------------------------
+
+SCALE_TARGET = 1.5
+SCALE_ROUNDS = 3  # alternate seed/20k this many times per endpoint; medians are reported
+
+
+def scale_env(size: str, case_studies: int) -> dict[str, str]:
+    env = bench_env()
+    url = env.get("DATABASE_URL")
+    if url:
+        base, name = url.rsplit("/", 1)
+        env["DATABASE_URL"] = f"{base}/{name}_scale_{size}"
+        create_postgres_database(env["DATABASE_URL"])
+    else:
+        env["VAR_DIR"] = str(ROOT / "var" / f"bench-scale-{size}")
+    env["BENCH_CASE_STUDIES"] = str(case_studies)
+    return env
+
+
+def create_postgres_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def scale_prepare(env: dict[str, str], skip_load: bool) -> None:
+    print("== scale database:", env.get("DATABASE_URL") or f"{env['VAR_DIR']}/db.sqlite3")
+    manage(env, "migrate", "--noinput", "-v0")
+    if not skip_load:
+        manage(env, "load_bench_data", "--case-studies", env["BENCH_CASE_STUDIES"], "-v0")
+
+
+def scale_paths(base: str, case_studies: int) -> dict[str, tuple[str, str]]:
+    """Endpoint key -> (label, path), found through the API itself (find's redirect)."""
+    import json
+
+    def location(path: str) -> str:
+        conn = HTTPConnection(*base.split("//", 1)[1].split(":"), timeout=60)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("Location")
+
+    middle = f"/bench-case-study-{case_studies // 2:05d}/"
+    listing = "/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20"
+    with urllib.request.urlopen(base + listing, timeout=120) as response:
+        total = json.load(response)["meta"]["total_count"]
+    return {
+        "listing": ("listing, first 20, fields=*", listing),
+        "listing_last": (
+            "listing, last 20 (offset)",
+            f"/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20&offset={total - 20}",
+        ),
+        "listing_plain": ("listing, all pages, default fields", "/api/v2/pages/"),
+        "find": ("find by path (302)", f"/api/v2/pages/find/?html_path={middle}"),
+        "detail": ("case-study detail", location(f"/api/v2/pages/find/?html_path={middle}")),
+        "hub": ("hub detail", location("/api/v2/pages/find/?html_path=/")),
+    }
+
+
+def scale_measure(wrk: str | None, base: str, path: str, duration: int) -> dict:
+    if wrk:
+        run_wrk(wrk, base + path, 1, 1)
+        return run_wrk(wrk, base + path, 1, duration)
+    run_python_load(base + path, 1, 1)
+    return run_python_load(base + path, 1, duration)
+
+
+def scale_main(args) -> None:
+    started = time.monotonic()
+    sizes = {"seed": 20, "20k": args.scale_pages}
+    envs = {size: scale_env(size, n) for size, n in sizes.items()}
+    for env in envs.values():
+        scale_prepare(env, args.skip_load)
+    wrk = ensure_wrk()
+    tool = "wrk" if wrk else "a Python keep-alive load generator (wrk unavailable)"
+    engine = "PostgreSQL" if envs["seed"].get("DATABASE_URL") else "SQLite (WAL)"
+    with gunicorn(envs["seed"]) as small, gunicorn(envs["20k"]) as large:
+        bases = {"seed": small, "20k": large}
+        paths = {size: scale_paths(bases[size], sizes[size]) for size in sizes}
+        rows = []
+        for key, (label, _) in paths["seed"].items():
+            p50s: dict[str, list[float]] = {"seed": [], "20k": []}
+            rps: dict[str, list[float]] = {"seed": [], "20k": []}
+            for _ in range(SCALE_ROUNDS):
+                for size in sizes:
+                    result = scale_measure(wrk, bases[size], paths[size][key][1], args.duration)
+                    p50s[size].append(result["p50"])
+                    rps[size].append(result["rps"])
+            seed, big = statistics.median(p50s["seed"]), statistics.median(p50s["20k"])
+            ratio = big / seed if seed else float("inf")
+            rows.append((key, label, paths["20k"][key][1], seed, big, ratio, rps))
+            print(f"   {key:14} seed p50 {seed:7.2f} ms  20k p50 {big:7.2f} ms  ratio {ratio:.2f}")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    lines = [
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
+        f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers per site, production "
+        f"settings, response cache off; {tool}, 1 connection, {args.duration} s per cell, "
+        f"{SCALE_ROUNDS} rounds alternating between the two sites, medians. Seed's size: the "
+        f"seed + {sizes['seed']} bench case studies; large: the seed + {sizes['20k']:,}.",
+        "",
+        "| Endpoint | p50 seed (ms) | p50 20k (ms) | 20k/seed | req/s seed | req/s 20k | verdict |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for _key, label, path, seed, big, ratio, rps in rows:
+        verdict = "PASS" if ratio <= SCALE_TARGET else "FAIL"
+        lines.append(
+            f"| {label} (`{path}`) | {seed:.1f} | {big:.1f} | {ratio:.2f}x "
+            f"| {statistics.median(rps['seed']):,.0f} | {statistics.median(rps['20k']):,.0f} "
+            f"| {verdict} (target at most {SCALE_TARGET}x) |"
+        )
+    section = "\n".join(lines)
+    print(section)
+    if not args.no_write:
+        write_doc(section, f"scale-{engine.split()[0].lower()}")
+    print(f"== done in {time.monotonic() - started:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", action="store_true", help="seed's size vs 20,000 pages")
+    parser.add_argument("--scale-pages", type=int, default=20000, help="case studies for --scale")
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
     parser.add_argument("--skip-load", action="store_true", help="reuse the bench data as is")
     parser.add_argument("--only", default="", help="comma-separated endpoint keys")
     parser.add_argument("--no-write", action="store_true", help="print, do not update the doc")
     args = parser.parse_args()
+    if args.scale:
+        scale_main(args)
+        return
 
     env = bench_env()
     started = time.monotonic()

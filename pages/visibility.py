@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from pages.prefetch import request_memo
 
@@ -29,10 +29,19 @@ def hidden_roots() -> list[str]:
 
 
 def _hidden_roots() -> list[str]:
-    condition = (
-        Q(live=False) | Q(expire_at__lte=timezone.now()) | Q(view_restrictions__isnull=False)
-    )
-    paths = sorted(set(Page.objects.filter(condition, depth__gt=1).values_list("path", flat=True)))
+    # One statement, three index lookups (UNION), never a scan of the page table: the
+    # unpublished pages through a partial index (`WHERE NOT live`), expiry dates through a
+    # partial index on `expire_at` (pages/migrations/0002_scale_indexes.py), restrictions from
+    # their own small table. An OR across the three, with a join, scanned every page.
+    # The tree's root (depth 1, never served) is dropped here rather than in SQL, where a depth
+    # condition tempted SQLite into walking a depth index over every page.
+    unpublished = Page.objects.filter(live=False).values_list("path", flat=True)
+    expired = Page.objects.filter(expire_at__lte=timezone.now()).values_list("path", flat=True)
+    restricted = Page.objects.filter(
+        pk__in=PageViewRestriction.objects.values("page_id")
+    ).values_list("path", flat=True)
+    parts = [qs.order_by() for qs in (unpublished, expired, restricted)]
+    paths = sorted({p for p in parts[0].union(*parts[1:]) if len(p) > Page.steplen})
     # Collapse nested subtrees: a path under an already-hidden path adds nothing.
     roots: list[str] = []
     for path in paths:
@@ -57,10 +66,24 @@ def _site_scope(request, queryset):
     site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
     if site is None:
         return queryset.none()
-    scoped = queryset.descendant_of(site.root_page, inclusive=True)
-    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
-        for translation in site.root_page.get_translations():
-            scoped |= queryset.descendant_of(translation, inclusive=True)
+    root = site.root_page
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return queryset.descendant_of(root, inclusive=True)
+    # The root and its siblings in one query: the root's translations are among them.
+    siblings = list(
+        Page.objects.filter(depth=root.depth, path__startswith=root.path[: -Page.steplen])
+        .order_by()
+        .values_list("path", "translation_key")
+    )
+    roots = [path for path, key in siblings if key == root.translation_key]
+    if len(roots) == len(siblings):
+        # The site owns every tree at its depth (one site, all its languages): the scope is a
+        # depth condition, not an OR of path prefixes that stops the database from walking
+        # the (locale, path) index in order and cutting a listing after `limit` rows.
+        return queryset.filter(depth__gte=root.depth, path__startswith=root.path[: -Page.steplen])
+    scoped = queryset.none()
+    for path in roots:
+        scoped |= queryset.filter(path__startswith=path, depth__gte=root.depth)
     return scoped
 
 
