@@ -300,6 +300,9 @@ class ResponseCacheMixin:
             response["Cache-Control"] = "no-cache"
             response["X-Cache"] = "MISS"
             return response
+        from api.cache_invalidation import record_served_url
+
+        record_served_url(request)  # a CDN may now hold this URL: a purge must be able to name it
 
         entry = {
             "body": response.content,

@@ -18,18 +18,26 @@ The CDN is purged by URL (`wagtail.contrib.frontend_cache`, when `WAGTAILFRONTEN
 configured): the object's own detail and listing URLs, the `find` URL of a page's path, its
 parent, translations and descendants, and every page that references the changed object
 according to Wagtail's reference index.
+
+A CDN caches each URL with its query string separately (`/api/v2/pages/?type=...&offset=40`),
+and Wagtail's backends purge exact URLs only. So every public response with a query string
+that the API serves is recorded under its URL without the query (`record_served_url`, in the
+tag cache: Redis in production, shared by every app server), and purging a URL also purges
+every recorded variant of it, then forgets them until they are served again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
-from api.cache import GLOBAL_TAG, bump_tags, list_tag
+from api.cache import GLOBAL_TAG, bump_tags, list_tag, tag_cache
 
 logger = logging.getLogger(__name__)
 
@@ -155,9 +163,85 @@ def object_purge_urls(instance) -> set[str]:
     return {url for url in urls if url}
 
 
+# --- URLs served with a query string (what a CDN may hold beyond the exact URLs) -------------
+
+SERVED_VARIANTS_LIMIT = 5000  # per URL; beyond it the oldest are forgotten (s-maxage bounds them)
+
+
+def _find_base(html_path: str) -> str:
+    slugs = [part for part in html_path.split("/") if part]
+    return "/" + "".join(f"{slug}/" for slug in slugs)
+
+
+def url_without_query(url: str) -> str:
+    """What a served URL is purged under: its path; for `find`, its path and `html_path`."""
+    from django.http import QueryDict
+
+    parts = urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else parts.path
+    if parts.path.endswith("/pages/find/"):
+        html_path = QueryDict(parts.query).get("html_path")
+        if html_path is not None:
+            return f"{base}?{urlencode({'html_path': _find_base(html_path)})}"
+    return base
+
+
+def _served_key(base: str) -> str:
+    return "cdnserved:" + hashlib.sha1(base.encode()).hexdigest()
+
+
+def record_served_url(request) -> None:
+    """Remember a public API URL with a query string, so that a purge can name it."""
+    if not request.META.get("QUERY_STRING") or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    url = _api_base_url() + request.get_full_path()
+    base = url_without_query(url)
+    if url == base:
+        return
+    store = tag_cache()
+    key = _served_key(base)
+    try:
+        if isinstance(store, RedisCache):  # a set, shared and updated atomically
+            name = store.make_and_validate_key(key)
+            client = store._cache.get_client(name, write=True)
+            client.sadd(name, url)
+            return
+    except Exception:  # Redis down: the response is served anyway (s-maxage bounds it)
+        logger.warning("could not record a served URL for CDN purges")
+        return
+    served = store.get(key) or []
+    if url not in served:
+        store.set(key, [*served, url][-SERVED_VARIANTS_LIMIT:], timeout=None)
+
+
+def served_variants(urls: Iterable[str]) -> set[str]:
+    """Every recorded URL with a query string under these URLs; forgotten once returned."""
+    store = tag_cache()
+    found: set[str] = set()
+    for base in {url_without_query(url) for url in urls}:
+        key = _served_key(base)
+        try:
+            if isinstance(store, RedisCache):
+                name = store.make_and_validate_key(key)
+                client = store._cache.get_client(name, write=True)
+                pipe = client.pipeline(transaction=True)
+                pipe.smembers(name)
+                pipe.delete(name)
+                members, _ = pipe.execute()
+                found |= {m.decode() if isinstance(m, bytes) else m for m in members}
+                continue
+        except Exception:
+            logger.warning("could not read the served URLs to purge")
+            continue
+        found |= set(store.get(key) or [])
+        store.delete(key)
+    return found
+
+
 def purge(urls: set[str]) -> None:
     if not urls or not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
+    urls = set(urls) | served_variants(urls)
     from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 
     # In the background: a slow CDN API never slows publishing.

@@ -78,3 +78,45 @@ def test_a_rolled_back_change_purges_nothing(cdn):
     page = lille()
     page.save_revision().publish()  # never committed
     assert [url for url in cdn if "/api/" in url] == []
+
+
+def test_urls_served_with_query_strings_are_purged_with_the_url_they_vary(cdn, committed, api):
+    """A CDN caches `/api/v2/pages/?type=...&offset=20` apart from `/api/v2/pages/`; Wagtail's
+    purge knows exact URLs only, so the API records the variants it served and purges them."""
+    page = lille()
+    listing = "/api/v2/pages/?type=pages.CaseStudyPage&fields=%2A&limit=2&offset=2"
+    detail = f"/api/v2/pages/{page.pk}/?fields=title"
+    find = "/api/v2/pages/find/?html_path=lille&fields=title"
+    cities = "/api/v2/partner-cities/?year_from=1960&order=name"
+    for url in (listing, detail, find, cities):
+        assert api.get(url).status_code in (200, 302)
+
+    committed(lambda: page.save_revision().publish())
+
+    assert f"{BASE}{listing}" in cdn
+    assert f"{BASE}{detail}" in cdn
+    assert f"{BASE}{find}" in cdn
+    assert f"{BASE}{cities}" not in cdn  # a page's publish changes no partner-city listing
+
+    cdn.clear()
+    city = PartnerCity.objects.get(pk=page.related_partner_city_id)
+    committed(city.save)
+    assert f"{BASE}{cities}" in cdn
+
+
+def test_a_purged_variant_is_purged_again_only_after_it_was_served_again(cdn, committed, api):
+    page = lille()
+    listing = "/api/v2/pages/?type=pages.CaseStudyPage&limit=3"
+    api.get(listing)
+    committed(lambda: page.save_revision().publish())
+    assert f"{BASE}{listing}" in cdn
+
+    cdn.clear()
+    committed(lambda: page.save_revision().publish())
+    assert f"{BASE}{listing}" not in cdn  # the CDN no longer holds it: nothing to purge
+    assert f"{BASE}/api/v2/pages/" in cdn
+
+    cdn.clear()
+    api.get(listing)  # served (and so cached by the CDN) again
+    committed(lambda: page.save_revision().publish())
+    assert f"{BASE}{listing}" in cdn
