@@ -144,3 +144,31 @@ def test_with_redis_down_the_api_answers_from_the_database(api, settings, commit
     assert after.json()["title"] == "Lille while Redis is down"
     listing = api.get("/api/v2/pages/")
     assert listing.status_code == 200 and listing.json()["meta"]["total_count"] > 0
+
+
+def test_urls_served_with_query_strings_are_remembered_in_redis_for_the_cdn_purge(
+    api, redis_cache, committed, settings
+):
+    from tests.cache.test_cdn_purge import BASE, PURGED
+
+    client, prefix = redis_cache
+    settings.WAGTAILAPI_BASE_URL = BASE
+    settings.WAGTAILFRONTENDCACHE = {
+        "cdn": {"BACKEND": "tests.cache.test_cdn_purge.RecordingBackend"}
+    }
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    PURGED.clear()
+    listing = "/api/v2/pages/?type=pages.CaseStudyPage&limit=2"
+    api.get(listing)
+    assert list(client.scan_iter(f"{prefix}-apitags:*cdnserved:*"))  # a set in Redis
+
+    new_cache_clients()  # the publish happens on another app server
+    page = lille()
+    committed(lambda: page.save_revision().publish())
+
+    assert f"{BASE}{listing}" in PURGED
+    assert not list(client.scan_iter(f"{prefix}-apitags:*cdnserved:*"))  # forgotten once purged
+    PURGED.clear()
