@@ -64,7 +64,11 @@ def _page_table_queryset(queryset: QuerySet) -> QuerySet | None:
     if model is not Page:
         page_table = page_table.filter(content_type_id__in=_content_type_ids(model))
     page_table.query.where.add(query.where.clone(), "AND")
-    return page_table.order_by(*ordering, "pk")
+    # A unique key last, so that a page of ids is well defined; `path` is one already (and
+    # ordering by path alone lets the database read it from the index, with no sort).
+    if not any(o.lstrip("-") in ("path", "pk", "id") for o in ordering):
+        ordering.append("pk")
+    return page_table.order_by(*ordering)
 
 
 def page_table_count(queryset: QuerySet) -> int:

@@ -55,9 +55,10 @@ def lille() -> CaseStudyPage:
 
 def test_the_case_study_listing_reads_pages_through_indexes(api):
     plans = plans_of(api, "/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20&offset=1")
-    listing = [sql for sql in plans if "LIMIT" in sql and '"pages_casestudypage"' in sql]
-    assert listing, "the listing query was not seen"
-    assert "pages_page_live_locale_path" in plans[listing[0]]
+    # The page of ids (the offset walks the page table's index), then those rows with joins.
+    ids = [sql for sql in plans if "OFFSET" in sql]
+    assert ids, "the listing query was not seen"
+    assert "Index" in plans[ids[0]] and "Sort" not in plans[ids[0]], plans[ids[0]]
     assert table_scans(plans) == []
 
 

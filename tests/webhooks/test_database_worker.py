@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def database_tasks(settings):
+def database_tasks(settings, monkeypatch):
+    # The worker drops connections that are not in autocommit mode between tasks, as it
+    # should in production; here the test's own transaction holds the seed, so keep it.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
         "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
