@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
+from django.db.models.query import FlatValuesListIterable, ModelIterable
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.models import Page
 
@@ -104,5 +105,12 @@ class _Selection:
         if not isinstance(source, QuerySet):  # search results
             return source[item]
         ids = list(source.values_list("pk", flat=True)[item])
+        if self._queryset._iterable_class is not ModelIterable:
+            # Asked for values, not rows (the materialised listing pages its ids like this).
+            if self._queryset._fields in (("pk",), ("id",)) and self._queryset._iterable_class is (
+                FlatValuesListIterable
+            ):
+                return ids
+            return self._queryset[item]
         rows = {row.pk: row for row in self._queryset.filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]

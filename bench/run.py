@@ -511,7 +511,7 @@ def scale_main(args) -> None:
     lines = [
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
         f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers per site, production "
-        f"settings, response cache off; {tool}, 1 connection, {args.duration} s per cell, "
+        f"settings, response cache and materialised pages off (every request renders); {tool}, 1 connection, {args.duration} s per cell, "
         f"{SCALE_ROUNDS} rounds alternating between the two sites, medians. Seed's size: the "
         f"seed + {sizes['seed']} bench case studies; large: the seed + {sizes['20k']:,}.",
         "",
