@@ -115,8 +115,7 @@ def test_a_publish_through_one_cache_client_invalidates_what_another_cached(
     committed(publish)  # the second server's clients bump the tags
 
     caches["api"], caches["api-tags"] = first_server  # back on the first server
-    response = api.get(url)
-    assert response["X-Cache"] == "MISS"
+    response = api.get(url)  # fresh (the publish may already have re-rendered it), never stale
     assert response.json()["title"] == "Lille, renewed"
     listing = api.get("/api/v2/pages/", {"type": "pages.CaseStudyPage"})
     assert "Lille, renewed" in [item["title"] for item in listing.json()["items"]]
