@@ -2,6 +2,8 @@
 // Copy freely: one function per block type, routing by URL path through pages/find.
 
 const API = (window.API_URL || "http://127.0.0.1:8000").replace(/\/$/, "");
+// The Wagtail admin that frames previews (its preview panel); by default on the API's host.
+const ADMIN_ORIGIN = new URL(window.ADMIN_URL || API).origin;
 const LANGUAGE_NAMES = { en: "English", fr: "Français", de: "Deutsch", "zh-hans": "中文", cs: "Čeština" };
 
 const main = document.getElementById("app");
@@ -214,6 +216,27 @@ async function render() {
   }
 }
 
+// --- Wagtail's preview panel: it frames /preview and swaps in a new frame on every refresh ---
+// Before the swap it asks the new frame to take over the old frame's scroll position; a frame
+// that never answers makes the admin wait 10 s per refresh (PreviewController's
+// scrollRestoreTimeout), so live preview would lag behind the editor's typing.
+const inPreviewPanel = window.parent !== window;
+const windowLoaded = new Promise((resolve) =>
+  document.readyState === "complete" ? resolve() : window.addEventListener("load", resolve, { once: true }),
+);
+const toAdmin = (message) =>
+  window.parent.postMessage({ wagtail: { ...message, origin: location.origin } }, ADMIN_ORIGIN);
+
+window.addEventListener("message", (event) => {
+  const message = event.data?.wagtail;
+  if (!inPreviewPanel || event.source !== window.parent || event.origin !== ADMIN_ORIGIN || !message) return;
+  if (message.type === "w-preview:get-scroll-position") {
+    toAdmin({ type: "w-preview:set-scroll-position", x: window.scrollX, y: window.scrollY });
+  } else if (message.type === "w-preview:set-scroll-position") {
+    window.scrollTo({ top: message.y, left: message.x, behavior: "instant" });
+  }
+});
+
 // Internal links (data-link) change the URL without reloading; back/forward re-render.
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-link]");
@@ -225,4 +248,8 @@ document.addEventListener("click", (event) => {
 });
 window.addEventListener("popstate", render);
 
-render();
+// The admin listens for "request-scroll" once the frame has loaded; ask when the draft is drawn.
+render().finally(async () => {
+  await windowLoaded;
+  if (inPreviewPanel && location.pathname.startsWith("/preview")) toAdmin({ type: "w-preview:request-scroll" });
+});

@@ -3,8 +3,9 @@
     python frontend/serve.py --port 3000 [--api-url http://127.0.0.1:8000]
 
 Serves the files in this folder, `/config.js` (the API's origin, from `--api-url` or the
-`API_URL` environment variable, default http://127.0.0.1:${PORT:-8000}), and index.html for
-every other path, because the app routes by URL path in the browser.
+`API_URL` environment variable, default http://127.0.0.1:${PORT:-8000}; and the Wagtail admin's
+origin, which frames previews, from `ADMIN_URL`, default the API's), and index.html for every
+other path, because the app routes by URL path in the browser.
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ STATIC_FILES = {"app.js", "styles.css", "favicon.svg"}
 
 class FrontendHandler(SimpleHTTPRequestHandler):
     api_url = "http://127.0.0.1:8000"
+    admin_url = ""
 
-    def __init__(self, *args, api_url: str, **kwargs):
+    def __init__(self, *args, api_url: str, admin_url: str = "", **kwargs):
         self.api_url = api_url
+        self.admin_url = admin_url or api_url
         super().__init__(*args, directory=str(ROOT), **kwargs)
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         if path == "/config.js":
-            body = f"window.API_URL = {json.dumps(self.api_url)};\n".encode()
+            body = (
+                f"window.API_URL = {json.dumps(self.api_url)};\n"
+                f"window.ADMIN_URL = {json.dumps(self.admin_url)};\n"
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/javascript; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -59,8 +65,12 @@ def default_api_url() -> str:
     return os.environ.get("API_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 
-def make_server(port: int, api_url: str, host: str = "127.0.0.1") -> ThreadingHTTPServer:
-    handler = partial(FrontendHandler, api_url=api_url.rstrip("/"))
+def make_server(
+    port: int, api_url: str, host: str = "127.0.0.1", admin_url: str | None = None
+) -> ThreadingHTTPServer:
+    if admin_url is None:
+        admin_url = os.environ.get("ADMIN_URL", "")
+    handler = partial(FrontendHandler, api_url=api_url.rstrip("/"), admin_url=admin_url.rstrip("/"))
     return ThreadingHTTPServer((host, port), handler)
 
 
