@@ -20,6 +20,21 @@ from .prefetch import prefetched_in_bulk
 from .visibility import public_page_check
 
 
+def sample_objects(model_label: str, count: int = 3) -> list:
+    """A few existing objects of the default language: the block picker's previews show the
+    editor's own partner cities, networks, images and case studies rather than made-up ones."""
+    from django.apps import apps
+    from wagtail.models import Locale
+
+    model = apps.get_model(model_label)
+    objects = model.objects.all()
+    if hasattr(model, "locale"):
+        objects = objects.filter(locale=Locale.get_default())
+    if hasattr(model, "live"):
+        objects = objects.live().order_by("-first_published_at")
+    return list(objects[:count])
+
+
 class PrefetchingChooserMixin:
     """Load chosen objects with the related rows their JSON needs (renditions, agreements)
     in one query per block type, and reuse objects already loaded in this request."""
@@ -105,6 +120,10 @@ class ImageWithCaptionBlock(blocks.StructBlock):
         label = "Image with caption"
         description = "A picture with a caption underneath"
 
+    def get_preview_value(self):
+        images = sample_objects("media.CustomImage", 1)
+        return self.normalize({"image": images[0] if images else None, "caption": ""})
+
     def get_api_representation(self, value, context=None):
         image = image_representation(value["image"], context)
         caption = value["caption"] or (image["caption"] if image else "")
@@ -181,6 +200,10 @@ class PartnerCitiesTimelineBlock(blocks.StructBlock):
         label = "Partner-cities timeline"
         description = "The partner cities with the years they were signed"
 
+    def get_preview_value(self):
+        cities = sample_objects("pages.PartnerCity")
+        return self.normalize({"heading": "Our partner cities", "cities": cities})
+
     def get_api_representation(self, value, context=None):
         # The editor's order is the timeline's order: some cities have only a period, no year.
         cities = [city for city in value["cities"] if city is not None]
@@ -200,6 +223,10 @@ class NetworksBlock(blocks.StructBlock):
         icon = "group"
         label = "Networks"
         description = "City networks and Leeds' role in them"
+
+    def get_preview_value(self):
+        networks = sample_objects("pages.Network")
+        return self.normalize({"heading": "Global networks", "networks": networks})
 
     def get_api_representation(self, value, context=None):
         return {
@@ -226,6 +253,10 @@ class CaseStudyTeasersBlock(blocks.StructBlock):
         icon = "list-ul"
         label = "Case-study teasers"
         description = "Cards linking to case studies"
+
+    def get_preview_value(self):
+        latest = sample_objects("pages.CaseStudyPage")
+        return self.normalize({"heading": "Case studies", "case_studies": latest})
 
     def get_api_representation(self, value, context=None):
         from .teasers import case_study_teasers
@@ -254,6 +285,8 @@ class CaseStudyBodyBlock(blocks.StreamBlock):
         icon="pilcrow",
         label="Paragraph",
         help_text="Plain running text without a heading.",
+        description="Running text without a heading",
+        preview_value="<p>Leeds' first official partner city agreement was signed in 1968.</p>",
     )
     image = ImageWithCaptionBlock()
     key_figure = KeyFigureBlock()
