@@ -18,7 +18,7 @@ def tracked_models() -> list:
             continue
         if model._meta.app_label not in TRACKED_APPS or issubclass(model, AbstractRendition):
             continue
-        if model._meta.label_lower == "pages.seedrecord":
+        if model._meta.label_lower in ("pages.seedrecord", "pages.frontendsettings"):
             continue
         models.append(model)
     return models
@@ -68,6 +68,8 @@ class ApiConfig(AppConfig):
         post_save.connect(
             inv.translation_source_synced, sender=TranslationSource, dispatch_uid="api-cache-tsrc"
         )
-        for model in (Site, Locale):
+        from pages.models import FrontendSettings  # every page's html_url depends on it
+
+        for model in (Site, Locale, FrontendSettings):
             post_save.connect(inv.everything_changed, sender=model, dispatch_uid="api-cache-all")
             post_delete.connect(inv.everything_changed, sender=model, dispatch_uid="api-cache-all")

@@ -1,4 +1,8 @@
-"""Page URLs on a headless site: the front end (`FRONTEND_URL`) renders pages, not the CMS host.
+"""Page URLs on a headless site: the front end renders pages, not the CMS host.
+
+Each site's front end is its `FrontendSettings.frontend_url` (admin: Settings > Front end), else
+the `FRONTEND_URL` setting. The per-site URLs are read in one query and kept in the cache
+(`FRONTEND_URLS_CACHE_KEY`, dropped when a setting is saved; at most a minute old elsewhere).
 
 `HeadlessURLMixin` makes a page's `url`, `full_url` and the admin's "View live" links point at
 the front end, at the page's public path (`pages.routing.public_path`: "/", "/lille/",
@@ -9,16 +13,39 @@ redirected there too (`pages.wagtail_hooks`), instead of failing for want of a t
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 
 from pages.routing import public_path
 
+CACHE_TIMEOUT = 60
 
-def front_end_root() -> str:
+
+def site_front_ends() -> dict[int, str]:
+    """{site id: front-end URL} for the sites that set their own."""
+    from pages.models.site_settings import FRONTEND_URLS_CACHE_KEY, FrontendSettings
+
+    urls = cache.get(FRONTEND_URLS_CACHE_KEY)
+    if urls is None:
+        urls = {
+            site_id: url.rstrip("/")
+            for site_id, url in FrontendSettings.objects.exclude(frontend_url="").values_list(
+                "site_id", "frontend_url"
+            )
+        }
+        cache.set(FRONTEND_URLS_CACHE_KEY, urls, CACHE_TIMEOUT)
+    return urls
+
+
+def front_end_root(site_id: int | None = None) -> str:
+    """The front end of the site (by id), else the FRONTEND_URL setting."""
+    if site_id is not None and (url := site_front_ends().get(site_id)):
+        return url
     return settings.FRONTEND_URL.rstrip("/")
 
 
-def front_end_url(page) -> str:
-    return front_end_root() + public_path(page)
+def front_end_url(page, request=None) -> str:
+    """The page's public URL: on its site's front end at its public path."""
+    return page.get_full_url(request=request) or front_end_root() + public_path(page)
 
 
 class HeadlessURLMixin:
@@ -28,7 +55,7 @@ class HeadlessURLMixin:
         parts = super().get_url_parts(request=request)
         if parts is None:
             return None  # not under any site: not routable anywhere
-        return (parts[0], front_end_root(), public_path(self))
+        return (parts[0], front_end_root(parts[0]), public_path(self))
 
     def get_url(self, request=None, current_site=None):
         # Wagtail would return a path relative to the CMS host; that host renders nothing.

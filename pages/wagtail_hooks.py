@@ -26,7 +26,7 @@ from pages.models import CaseStudyPage, Network, PartnerCity
 def redirect_to_front_end(page, request, serve_args, serve_kwargs):
     """The CMS host renders no page: send the visitor (or an editor's "View live") to the
     front end, at the same path. Only live pages get this far; drafts are 404 as before."""
-    return HttpResponseRedirect(front_end_url(page))
+    return HttpResponseRedirect(front_end_url(page, request))
 
 
 # --- Partners & networks: their own admin menu --------------------------------------------------

@@ -1,0 +1,36 @@
+"""Per-site settings editors manage in the admin (Settings menu)."""
+
+from django.core.cache import cache
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+FRONTEND_URLS_CACHE_KEY = "pages:site-frontend-urls"
+
+
+@register_setting(icon="desktop")
+class FrontendSettings(BaseSiteSetting):
+    """The front end that renders this site's pages: "View live", page URLs (and the API's
+    `meta.html_url`) and the redirect of page URLs on the CMS host go there. Empty: the
+    FRONTEND_URL environment setting."""
+
+    frontend_url = models.URLField(
+        "Front-end URL",
+        blank=True,
+        help_text="Address of the website that shows this site's pages, e.g. "
+        "'https://international.example.org'. Leave empty to use the server's default "
+        "(FRONTEND_URL). The front end must also be allowed in CORS_ALLOWED_ORIGINS.",
+    )
+
+    panels = [FieldPanel("frontend_url")]
+
+    class Meta:
+        verbose_name = "Front end"
+
+
+@receiver(post_save, sender=FrontendSettings, dispatch_uid="pages-frontend-urls")
+@receiver(post_delete, sender=FrontendSettings, dispatch_uid="pages-frontend-urls-delete")
+def forget_frontend_urls(sender, **kwargs) -> None:
+    cache.delete(FRONTEND_URLS_CACHE_KEY)
