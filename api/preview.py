@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.urls import path
 from rest_framework.response import Response
+from wagtail.admin.userbar import Userbar
 
 from api.errors import error_body
 from api.views import PagesAPIViewSet
@@ -21,23 +22,44 @@ TOKEN_PARAMETER = "preview_token"
 
 class PreviewAPIViewSet(PagesAPIViewSet):
     name = "preview"
-    known_query_parameters = PagesAPIViewSet.known_query_parameters.union([TOKEN_PARAMETER])
+    known_query_parameters = PagesAPIViewSet.known_query_parameters.union(
+        [TOKEN_PARAMETER, "in_preview_panel"]
+    )
 
     @classmethod
     def get_urlpatterns(cls):
-        return [path("", cls.as_view({"get": "preview_view"}), name="detail")]
+        return [
+            path("", cls.as_view({"get": "preview_view"}), name="detail"),
+            path("userbar/", cls.as_view({"get": "userbar_view"}), name="userbar"),
+        ]
 
     def get_object(self):
         if not hasattr(self, "_cached_object"):
             self._cached_object = page_from_preview_token(self.request.GET.get(TOKEN_PARAMETER, ""))
         return self._cached_object
 
+    def token_error(self, request, exc: PreviewTokenError) -> Response:
+        status = 400 if not request.GET.get(TOKEN_PARAMETER) else 403
+        return Response(error_body(str(exc), status), status=status)
+
+    def userbar_view(self, request):
+        """Wagtail's userbar for the previewed page, as HTML for the front end to insert: in the
+        admin's preview panel it carries the content checker (axe) that the Checks panel talks
+        to; in a preview tab it shows the checker to the editor."""
+        try:
+            page = self.get_object()
+        except PreviewTokenError as exc:
+            return self.token_error(request, exc)
+        django_request = request._request
+        django_request.in_preview_panel = request.GET.get("in_preview_panel") == "true"
+        html = Userbar(object=page).render_html({"request": django_request})
+        return Response({"html": html})
+
     def preview_view(self, request):
         try:
             page = self.get_object()
         except PreviewTokenError as exc:
-            status = 400 if not request.GET.get(TOKEN_PARAMETER) else 403
-            return Response(error_body(str(exc), status), status=status)
+            return self.token_error(request, exc)
         unsaved = page.pk is None
         if unsaved:  # a page being created: serializers need some id to build URLs from
             page.id = page.pk = 0

@@ -227,9 +227,13 @@ const windowLoaded = new Promise((resolve) =>
 const toAdmin = (message) =>
   window.parent.postMessage({ wagtail: { ...message, origin: location.origin } }, ADMIN_ORIGIN);
 
+// Wagtail's userbar (below) answers these itself once it is loaded.
+const hasUserbar = () => Boolean(window.wagtail?.userbar);
+
 window.addEventListener("message", (event) => {
   const message = event.data?.wagtail;
-  if (!inPreviewPanel || event.source !== window.parent || event.origin !== ADMIN_ORIGIN || !message) return;
+  if (!inPreviewPanel || hasUserbar() || event.source !== window.parent) return;
+  if (event.origin !== ADMIN_ORIGIN || !message) return;
   if (message.type === "w-preview:get-scroll-position") {
     toAdmin({ type: "w-preview:set-scroll-position", x: window.scrollX, y: window.scrollY });
   } else if (message.type === "w-preview:set-scroll-position") {
@@ -248,8 +252,41 @@ document.addEventListener("click", (event) => {
 });
 window.addEventListener("popstate", render);
 
+// Wagtail's userbar on a preview: its content checker (axe) tests what the front end drew, for
+// the admin's Checks panel (in the preview panel) or for the editor (in a preview tab).
+async function loadWagtailUserbar() {
+  const query = new URLSearchParams({
+    preview_token: new URLSearchParams(location.search).get("preview_token") || "",
+    in_preview_panel: String(inPreviewPanel),
+  });
+  const { html } = await getJSON(`${API}/api/v2/preview/userbar/?${query}`);
+  const holder = document.createElement("div");
+  holder.innerHTML = html;
+  for (const node of [...holder.childNodes]) {
+    if (node.nodeName !== "SCRIPT") {
+      document.body.append(node);
+      continue;
+    }
+    const script = document.createElement("script"); // inserted HTML does not run scripts
+    script.src = node.src;
+    script.async = false; // in order: vendor.js, then userbar.js
+    const loaded = new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = reject;
+    });
+    document.body.append(script);
+    await loaded;
+  }
+}
+
 // The admin listens for "request-scroll" once the frame has loaded; ask when the draft is drawn.
 render().finally(async () => {
   await windowLoaded;
-  if (inPreviewPanel && location.pathname.startsWith("/preview")) toAdmin({ type: "w-preview:request-scroll" });
+  if (!location.pathname.startsWith("/preview")) return;
+  try {
+    await loadWagtailUserbar(); // the userbar hands the scroll position over itself
+  } catch (error) {
+    console.warn("Wagtail's userbar could not be loaded", error);
+  }
+  if (inPreviewPanel && !hasUserbar()) toAdmin({ type: "w-preview:request-scroll" });
 });

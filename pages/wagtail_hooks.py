@@ -18,6 +18,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from media.models import CustomImage
+from pages.checker import use_headless_checker
 from pages.headless import front_end_url
 from pages.models import CaseStudyPage, Network, PartnerCity
 
@@ -27,6 +28,10 @@ def redirect_to_front_end(page, request, serve_args, serve_kwargs):
     """The CMS host renders no page: send the visitor (or an editor's "View live") to the
     front end, at the same path. Only live pages get this far; drafts are 404 as before."""
     return HttpResponseRedirect(front_end_url(page, request))
+
+
+# The content checker (Checks panel, userbar) also checks the front end's rendering of a preview.
+hooks.register("construct_wagtail_userbar", use_headless_checker)
 
 
 # --- Partners & networks: their own admin menu --------------------------------------------------
