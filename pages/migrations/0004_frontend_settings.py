@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pages', '0002_paragraph_block_preview'),
+        ('pages', '0003_paragraph_block_preview'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
