@@ -3,22 +3,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+HEALTH_PATH = "/api/health/"
 MAX_OFFSET = 2**31 - 1
 RETRY_AFTER_SECONDS = 5
 MAX_SEARCH_LENGTH = 500
 MAX_SEARCH_WORDS = 32
+# SQLSTATEs by which a read-only snapshot says the request needs to write (or collided).
+SNAPSHOT_WRITE_SQLSTATES = {"25006", "25P02", "40001", "40P01"}
 
 
 def error_response(message: str, status: int, **headers: str) -> JsonResponse:
@@ -59,6 +69,32 @@ def hostile_query_message(request: HttpRequest) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def one_snapshot(request: HttpRequest, enabled: bool = True) -> Iterator[None]:
+    """On PostgreSQL, an API read runs in one REPEATABLE READ, READ ONLY transaction, so every
+    query of a response sees the same committed state. Otherwise a page published while it
+    renders could be served half-written: its row from one revision, its tags and inline rows
+    (read by later queries) from another. SQLite (development) is left alone: its
+    transactions here take the write lock."""
+    if (
+        not enabled
+        or request.method not in ("GET", "HEAD")
+        or request.path == HEALTH_PATH  # reports the database's state itself
+        or connection.vendor != "postgresql"
+        or connection.in_atomic_block
+    ):
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        request.in_snapshot = True
+        try:
+            yield
+        finally:
+            request.in_snapshot = False
+
+
 def normalised_error_body(response: HttpResponse) -> bytes | None:
     """Give a JSON error body the project's shape: {"message": ..., "status": ...}.
 
@@ -87,7 +123,8 @@ def normalised_error_body(response: HttpResponse) -> bytes | None:
 
 
 class APIGuardMiddleware:
-    """For /api/: refuse hostile input with a 400, shape every error, 503 when the DB is down."""
+    """For /api/: refuse hostile input with a 400, read from one snapshot, shape every error,
+    503 when the DB is down."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -98,7 +135,17 @@ class APIGuardMiddleware:
         message = hostile_query_message(request)
         if message:
             return error_response(message, 400)
-        response = self.get_response(request)
+        try:
+            response = self.respond(request, snapshot=True)
+            if request.snapshot_needs_write:
+                # The one write of a read: image renditions made on first use. Make them in
+                # autocommit (held locks stay short), then answer from a snapshot again.
+                fallback = self.respond(request, snapshot=False)
+                response = self.respond(request, snapshot=True)
+                if request.snapshot_needs_write:
+                    response = fallback
+        except (OperationalError, InterfaceError) as exc:  # opening or ending the snapshot
+            return database_unavailable(request, exc)
         if response.status_code >= 400:
             body = normalised_error_body(response)
             if body is not None:
@@ -106,7 +153,19 @@ class APIGuardMiddleware:
                 response["Content-Length"] = str(len(body))
         return response
 
+    def respond(self, request: HttpRequest, snapshot: bool) -> HttpResponse:
+        request.snapshot_needs_write = False
+        with one_snapshot(request, enabled=snapshot):
+            return self.get_response(request)
+
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if (
+            isinstance(exc, DatabaseError)
+            and getattr(request, "in_snapshot", False)
+            and getattr(exc.__cause__, "sqlstate", None) in SNAPSHOT_WRITE_SQLSTATES
+        ):
+            request.snapshot_needs_write = True
+            return error_response("retried without a snapshot", 503)
         if isinstance(exc, (OperationalError, InterfaceError)):
             return database_unavailable(request, exc)
         return None
