@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: setup run test test-fast bench bench-scale lint format serve-production clean
+.PHONY: setup run test test-fast bench bench-scale load-test lint format serve-production clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -34,6 +34,11 @@ bench: setup
 # Latency at the seed's size vs 20,000 pages (docs/benchmarks.md, "Scale").
 bench-scale: setup
 	$(PY) bench/run.py --scale $(BENCH_ARGS)
+
+# wrk, 64 clients for 60 s against gunicorn + PostgreSQL on loopback; fails on any error
+# (CONNECTIONS, DURATION, WRK_THREADS, WRK_TIMEOUT, DATABASE_URL: see scripts/load_test.sh).
+load-test: setup
+	scripts/load_test.sh
 
 lint: setup
 	$(VENV)/bin/ruff check .
