@@ -138,8 +138,9 @@ class APIGuardMiddleware:
         try:
             response = self.respond(request, snapshot=True)
             if request.snapshot_needs_write:
-                # The one write of a read: image renditions made on first use. Make them in
-                # autocommit (held locks stay short), then answer from a snapshot again.
+                # The writes of a read (renditions made on first use, a page's materialised
+                # JSON): make them in autocommit (held locks stay short), then answer from a
+                # snapshot again.
                 fallback = self.respond(request, snapshot=False)
                 response = self.respond(request, snapshot=True)
                 if request.snapshot_needs_write:
