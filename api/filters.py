@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db.models import Q
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import SearchFilter as WagtailSearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 
 def parse_year(value: str, name: str) -> int:
@@ -90,3 +95,42 @@ class YearRangeFilter(BaseFilterBackend):
                 **{f"{field}__lte": parse_year(request.GET["year_to"], "year_to")}
             )
         return queryset
+
+
+class SearchFilter(WagtailSearchFilter):
+    """Wagtail's ?search= (its database backend: PostgreSQL full-text search in production,
+    SQLite FTS5 by default), with the query reduced to words the backend can always parse.
+
+    The SQLite backend quotes each word for FTS5 without escaping quotes inside it, so a stray
+    `"` was an SQL error (a 503). The query is plain text (no phrase syntax), and FTS5 and
+    PostgreSQL both split words on quotes and control characters, so replacing them with
+    spaces finds the same pages."""
+
+    unsafe = re.compile(r'["\x00-\x1f\x7f]')
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError("filtering by tag with a search query is not supported")
+        operator = request.GET.get("search_operator") or None
+        if operator not in (None, "and", "or"):
+            raise BadRequestError(f"search_operator must be 'and' or 'or', got {operator!r}")
+        query = self.unsafe.sub(" ", request.GET["search"]).strip()
+        try:
+            return get_search_backend().search(
+                query,
+                queryset,
+                operator=operator,
+                order_by_relevance="order" not in request.GET,
+            )
+        except FilterFieldError as exc:
+            raise BadRequestError(
+                f"cannot filter by '{exc.field_name}' while searching (field is not indexed)"
+            ) from exc
+        except OrderByFieldError as exc:
+            raise BadRequestError(
+                f"cannot order by '{exc.field_name}' while searching (field is not indexed)"
+            ) from exc

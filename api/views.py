@@ -10,7 +10,6 @@ from wagtail.api.v2.filters import (
     DescendantOfFilter,
     FieldsFilter,
     OrderingFilter,
-    SearchFilter,
     TranslationOfFilter,
 )
 from wagtail.api.v2.filters import (
@@ -24,7 +23,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page
 
 from api.cache import ResponseCacheMixin
-from api.filters import DefaultLanguageFilter, LocaleFilter, YearRangeFilter
+from api.filters import DefaultLanguageFilter, LocaleFilter, SearchFilter, YearRangeFilter
 from api.materialised import MaterialisedPagesMixin
 from api.pagination import IndexedCountPagination
 from api.serializers import PageSerializer, SnippetSerializer
@@ -78,7 +77,7 @@ class PagesAPIViewSet(
     filter_backends = [
         *WagtailPagesAPIViewSet.filter_backends[:-1],
         DefaultLanguageFilter,
-        WagtailPagesAPIViewSet.filter_backends[-1],
+        SearchFilter,
     ]
 
     @classmethod
@@ -205,13 +204,13 @@ class PublicCollectionsMixin:
 class ImagesAPIViewSet(
     ResponseCacheMixin, BoundedQueriesMixin, PublicCollectionsMixin, ImagesAPIViewSet
 ):
-    pass
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
 
 
 class DocumentsAPIViewSet(
     ResponseCacheMixin, BoundedQueriesMixin, PublicCollectionsMixin, DocumentsAPIViewSet
 ):
-    pass
+    filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
 
 
 class SnippetAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, BaseAPIViewSet):

@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
+from wagtail.search import index
 
 from api.fields import image_field
 from pages.blocks import HubBodyBlock
@@ -42,6 +43,13 @@ class HubPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["pages.CaseStudyPage"]
     max_count_per_parent = 1
+
+    # ?search= on the pages endpoint finds a hub by its text, not only by its title.
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
 
     content_panels = [
         *Page.content_panels,
