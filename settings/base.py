@@ -238,6 +238,30 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several app servers: uploads (images, renditions, documents) go to S3-compatible object
+# storage (AWS S3, MinIO, Ceph, ...) through django-storages when a bucket is named, so no
+# server keeps state on its own disk. Credentials come from AWS_ACCESS_KEY_ID /
+# AWS_SECRET_ACCESS_KEY or the machine's role (read by django-storages / boto3 themselves).
+# URLs are unsigned by default: API responses are cached and would outlive a signed URL.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            # Never replace a stored file that a cached response or a CDN may still name.
+            "file_overwrite": False,
+        },
+    }
+# Sessions in the database, shared by every app server. Not "cached_db": with a fail-open
+# Redis, a logout during a Redis outage would leave the old session in the cache to revive.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 WAGTAIL_SITE_NAME = "International cooperation"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
