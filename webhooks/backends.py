@@ -10,7 +10,7 @@ backend and a worker instead (see README).
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
@@ -28,6 +28,28 @@ class ThreadBackend(ImmediateBackend):
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix=f"tasks-{alias}"
         )
+        self._in_flight: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def _submit(self, task_result: TaskResult) -> None:
+        future = self._executor.submit(self._run, task_result)
+        with self._lock:
+            self._in_flight.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._in_flight.discard(future)
+
+    def wait_until_idle(self, timeout: float | None = None) -> bool:
+        """Wait for the tasks already running or queued (not the timers of later retries).
+
+        For a graceful shutdown, and for tests that must not read the database while a worker
+        writes to it (SQLite's shared in-memory test database refuses that at once).
+        """
+        with self._lock:
+            pending = set(self._in_flight)
+        return not wait(pending, timeout=timeout).not_done
 
     def _run(self, task_result: TaskResult) -> None:
         close_old_connections()
@@ -57,9 +79,9 @@ class ThreadBackend(ImmediateBackend):
         if task.run_after is not None:
             delay = max(0.0, (task.run_after - timezone.now()).total_seconds())
         if delay:
-            timer = threading.Timer(delay, self._executor.submit, args=(self._run, task_result))
+            timer = threading.Timer(delay, self._submit, args=(task_result,))
             timer.daemon = True
             timer.start()
         else:
-            self._executor.submit(self._run, task_result)
+            self._submit(task_result)
         return task_result
