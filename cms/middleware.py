@@ -1,5 +1,6 @@
 """Middleware that keeps the API's promises: one error shape, no 500 on hostile input, a fast
-503 when the database is down, and admin logins throttled against password guessing."""
+503 when the database is down, admin logins throttled against password guessing, and a CSP
+that lets the admin frame each site's preview."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.cache import cache
 from django.db import (
@@ -218,3 +220,23 @@ class LoginThrottleMiddleware:
         except Exception:  # noqa: BLE001
             logger.warning("login throttle: cache unavailable")
         return response
+
+
+class HeadlessCSPMiddleware(CSPMiddleware):
+    """django-csp, plus the origins of the configured preview URLs (`FRONTEND_PREVIEW_URL` and
+    each site's Front end setting) in `frame-src` of HTML responses, so the admin's preview panel
+    may frame each site's front end and no other origin."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only or not response.get("Content-Type", "").startswith("text/html"):
+            return parts
+        from pages.headless import origin, preview_urls
+
+        configured = set(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].get("frame-src", ()))
+        extra = sorted({origin(url) for url in preview_urls()} - configured - {""})
+        if extra:
+            update = dict(parts.update or {})
+            update["frame-src"] = [*update.get("frame-src", ()), *extra]
+            parts.update = update
+        return parts

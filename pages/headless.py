@@ -1,8 +1,10 @@
 """Page URLs on a headless site: the front end renders pages, not the CMS host.
 
 Each site's front end is its `FrontendSettings.frontend_url` (admin: Settings > Front end), else
-the `FRONTEND_URL` setting. The per-site URLs are read in one query and kept in the cache
-(`FRONTEND_URLS_CACHE_KEY`, dropped when a setting is saved; at most a minute old elsewhere).
+the `FRONTEND_URL` setting; its preview URL is `FrontendSettings.preview_url`, else its own front
+end's `/preview`, else the `FRONTEND_PREVIEW_URL` setting. The per-site URLs are read in one query
+and kept in the cache (`FRONTEND_URLS_CACHE_KEY`, dropped when a setting is saved; at most a
+minute old elsewhere).
 
 `HeadlessURLMixin` makes a page's `url`, `full_url` and the admin's "View live" links point at
 the front end, at the page's public path (`pages.routing.public_path`: "/", "/lille/",
@@ -12,6 +14,8 @@ redirected there too (`pages.wagtail_hooks`), instead of failing for want of a t
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -20,20 +24,26 @@ from pages.routing import public_path
 CACHE_TIMEOUT = 60
 
 
-def site_front_ends() -> dict[int, str]:
-    """{site id: front-end URL} for the sites that set their own."""
+def site_urls() -> dict[int, tuple[str, str]]:
+    """{site id: (front-end URL, preview URL)} for the sites that set either ("" if not set)."""
     from pages.models.site_settings import FRONTEND_URLS_CACHE_KEY, FrontendSettings
 
     urls = cache.get(FRONTEND_URLS_CACHE_KEY)
     if urls is None:
+        rows = FrontendSettings.objects.exclude(frontend_url="", preview_url="")
         urls = {
-            site_id: url.rstrip("/")
-            for site_id, url in FrontendSettings.objects.exclude(frontend_url="").values_list(
-                "site_id", "frontend_url"
+            site_id: (front_end.rstrip("/"), preview)
+            for site_id, front_end, preview in rows.values_list(
+                "site_id", "frontend_url", "preview_url"
             )
         }
         cache.set(FRONTEND_URLS_CACHE_KEY, urls, CACHE_TIMEOUT)
     return urls
+
+
+def site_front_ends() -> dict[int, str]:
+    """{site id: front-end URL} for the sites that set their own."""
+    return {site_id: url for site_id, (url, _preview) in site_urls().items() if url}
 
 
 def front_end_root(site_id: int | None = None) -> str:
@@ -41,6 +51,36 @@ def front_end_root(site_id: int | None = None) -> str:
     if site_id is not None and (url := site_front_ends().get(site_id)):
         return url
     return settings.FRONTEND_URL.rstrip("/")
+
+
+def front_end_preview_url(site_id: int | None = None) -> str:
+    """Where the site's drafts are previewed: its own preview URL, else its own front end's
+    /preview, else the FRONTEND_PREVIEW_URL setting (else FRONTEND_URL's /preview)."""
+    front_end, preview = site_urls().get(site_id, ("", "")) if site_id is not None else ("", "")
+    if preview:
+        return preview
+    if front_end:
+        return front_end + "/preview"
+    return getattr(settings, "FRONTEND_PREVIEW_URL", "") or front_end_root() + "/preview"
+
+
+def preview_urls() -> set[str]:
+    """Every preview URL in use: the setting's and each site's (for frame-src and the checker)."""
+    return {front_end_preview_url()} | {front_end_preview_url(site_id) for site_id in site_urls()}
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def page_site_id(page, request=None) -> int | None:
+    """The id of the site a page (saved or being created) belongs to, from its URL path; None
+    for a page not placed in the tree yet or not under any site."""
+    if not getattr(page, "url_path", None):
+        return None
+    parts = page.get_url_parts(request=request)
+    return parts[0] if parts else None
 
 
 def front_end_url(page, request=None) -> str:

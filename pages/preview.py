@@ -3,7 +3,8 @@
 When an editor previews a page (the preview panel, which refreshes as they type, or "Preview in
 new tab"), Wagtail calls `serve_preview` on the page built from the editor's form, saved or not.
 `FrontendPreviewMixin.serve_preview` keeps that content in the cache for `PREVIEW_TOKEN_MAX_AGE`
-seconds and redirects to `FRONTEND_PREVIEW_URL?preview_token=...`. The token is signed
+seconds and redirects to the page's site's preview URL (`pages.headless.front_end_preview_url`:
+the site's Front end setting, else `FRONTEND_PREVIEW_URL`) with `?preview_token=...`. The token is signed
 (`TimestampSigner`), expires after the same time, and names one page, the revision the editor
 started from and the stored snapshot; the front end exchanges it at /api/v2/preview/ for the
 page JSON (see api/preview.py). Nothing else of the draft is reachable.
@@ -19,6 +20,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import redirect
 from wagtail.models import Page, Revision
+
+from pages.headless import front_end_preview_url, page_site_id
 
 SALT = "pages.preview"
 CACHE_PREFIX = "page-preview:"
@@ -104,18 +107,17 @@ def new_page_in_memory(stored: dict, parent: Page) -> Page:
     return page
 
 
-def preview_url(token: str) -> str:
-    base = getattr(settings, "FRONTEND_PREVIEW_URL", "") or (
-        settings.FRONTEND_URL.rstrip("/") + "/preview"
-    )
+def preview_url(token: str, site_id: int | None = None) -> str:
+    base = front_end_preview_url(site_id)
     separator = "&" if "?" in base else "?"
     return f"{base}{separator}{urlencode({'preview_token': token})}"
 
 
 class FrontendPreviewMixin:
-    """Page types whose admin preview is rendered by the front end (FRONTEND_PREVIEW_URL)."""
+    """Page types whose admin preview is rendered by their site's front end."""
 
     def serve_preview(self, request, mode_name):
-        response = redirect(preview_url(create_preview_token(self)))
+        token = create_preview_token(self)
+        response = redirect(preview_url(token, page_site_id(self, request)))
         response["Cache-Control"] = "private, no-store"
         return response

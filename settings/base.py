@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "cms.middleware.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cms.middleware.HeadlessCSPMiddleware",  # django-csp + per-site preview frame-src
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

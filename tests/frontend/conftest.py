@@ -99,17 +99,13 @@ def front_end(api_server):
 
 @pytest.fixture
 def site(api_server, front_end, django_db_blocker):
-    """The API allows the front end's origin; admin previews go to it and may frame it."""
-    from django.conf import settings
-
-    csp = {**settings.CONTENT_SECURITY_POLICY}
-    csp["DIRECTIVES"] = {**csp["DIRECTIVES"], "frame-src": ["'self'", front_end.url]}
+    """The API allows the front end's origin; admin previews go to it (and so may frame it:
+    `cms.middleware.HeadlessCSPMiddleware`)."""
     with (
         override_settings(
             CORS_ALLOWED_ORIGINS=[front_end.url],
             FRONTEND_URL=front_end.url,
             FRONTEND_PREVIEW_URL=f"{front_end.url}/preview",
-            CONTENT_SECURITY_POLICY=csp,
         ),
         django_db_blocker.unblock(),  # for the live server's requests
     ):
