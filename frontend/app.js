@@ -76,6 +76,19 @@ function figure(image, caption, options) {
     <figcaption>${caption || image.caption || ""} ${raw(credit)}</figcaption></figure>`;
 }
 
+// --- Translation fallbacks: an item missing in the page's language comes in the default
+// language with `fallback: true`. Mark its language (screen readers, hyphenation, search) and say so.
+const NOT_TRANSLATED = {
+  en: "Not yet translated", fr: "Pas encore traduit", de: "Noch nicht übersetzt",
+  "zh-hans": "尚未翻译", cs: "Zatím nepřeloženo",
+};
+const langOf = (item) => raw(item?.fallback ? html` lang="${item.locale}"` : "");
+function untranslated(item) {
+  if (!item?.fallback) return "";
+  const pageLang = document.documentElement.lang; // the note is in the reader's language
+  return raw(html`<small class="untranslated" lang="${pageLang}">${NOT_TRANSLATED[pageLang] || NOT_TRANSLATED.en}</small>`);
+}
+
 // --- Blocks: one renderer per StreamField block type (the "type" key in the JSON) ---
 const blocks = {
   section: (v) => html`<section class="section"><h2>${v.heading}</h2>${raw(v.text)}</section>`,
@@ -85,8 +98,10 @@ const blocks = {
     <span class="label">${v.label}</span> <span class="context">${v.context}</span></p>`,
   call_to_action: (v) => {
     const internal = !v.external && v.page;
+    const hreflang = internal && v.page.fallback ? html` hreflang="${v.page.locale}"` : "";
     return html`<p class="cta"><a class="button" href="${internal ? v.page.path : v.url}"
-      ${raw(internal ? "data-link" : 'rel="noopener"')}>${v.label}</a></p>`;
+      ${raw(internal ? "data-link" : 'rel="noopener"')}${raw(hreflang)}>${v.label}</a>
+      ${internal ? untranslated(v.page) : ""}</p>`;
   },
   partner_cities: (v) => html`<section class="partner-cities"><h2>${v.heading}</h2>
     <ol class="timeline">${v.cities.map(partnerCity)}</ol></section>`,
@@ -101,9 +116,9 @@ function partnerCity(city) {
   const agreements = (city.agreements || []).map(
     (a) => html`<li class="agreement ${a.status}">${a.title}: ${a.status}${a.date ? ` (${a.date.slice(0, a.date_precision === "year" ? 4 : a.date_precision === "month" ? 7 : 10)})` : ""}</li>`,
   );
-  return html`<li class="partner-city" data-country="${city.country}">
+  return html`<li class="partner-city" data-country="${city.country}"${langOf(city)}>
     <span class="year">${when}</span>
-    <div><h3>${city.name} <small>${city.country}</small></h3><p>${city.summary}</p>
+    <div><h3>${city.name} <small>${city.country}</small></h3>${untranslated(city)}<p>${city.summary}</p>
     <ul class="agreements">${agreements}</ul></div></li>`;
 }
 
@@ -112,7 +127,7 @@ function network(n) {
     .filter(Boolean)
     .join(", ");
   const name = n.url ? html`<a href="${n.url}" rel="noopener">${n.name}</a>` : escapeHTML(n.name);
-  return html`<li class="card network"><h3>${raw(name)}</h3><p class="role">${n.role}</p>
+  return html`<li class="card network"${langOf(n)}><h3>${raw(name)}</h3>${untranslated(n)}<p class="role">${n.role}</p>
     <p>${n.summary}</p><p class="counts">${counts}</p></li>`;
 }
 
@@ -120,8 +135,8 @@ function teaser(t) {
   const thumbnail = t.thumbnail
     ? html`<img src="${t.thumbnail.url}" width="${t.thumbnail.width}" height="${t.thumbnail.height}" alt="${t.thumbnail.alt}" loading="lazy">`
     : "";
-  return html`<li class="card teaser"><a href="${t.path}" data-link>${raw(thumbnail)}
-    <h3>${t.title}</h3></a><p>${t.summary}</p></li>`;
+  return html`<li class="card teaser"${langOf(t)}><a href="${t.path}" data-link>${raw(thumbnail)}
+    <h3>${t.title}</h3></a>${untranslated(t)}<p>${t.summary}</p></li>`;
 }
 
 function renderBody(body = []) {
@@ -160,7 +175,7 @@ const pages = {
       ${raw(figure(page.hero_image, "", { eager: true }))}
       <ul class="themes">${(page.themes || []).map((t) => html`<li>${t}</li>`)}</ul>
       ${raw(renderBody(page.body))}
-      ${raw(city ? html`<aside class="card"><h2>Partner city: ${city.name}</h2><p>${city.summary}</p></aside>` : "")}
+      ${raw(city ? html`<aside class="card"${langOf(city)}><h2>Partner city: ${city.name}</h2>${untranslated(city)}<p>${city.summary}</p></aside>` : "")}
       ${raw(organisations.length ? html`<h2>Partner organisations</h2><ul>${organisations}</ul>` : "")}
       ${raw(more)}</article>`;
   },

@@ -130,3 +130,40 @@ def test_an_origin_that_is_not_allowed_gets_no_cors_grant(site, browser_page):
         assert "access-control-allow-origin" not in answer.headers
     finally:
         stranger.stop()
+
+
+def test_the_french_hub_marks_english_fallbacks_with_their_language_and_a_note(site, browser_page):
+    """Items the API serves in English in place of a missing French translation
+    (`fallback: true`) carry lang="en" and a short note in French; translated items neither."""
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end, "/fr/")
+    page.wait_for_function("document.documentElement.lang === 'fr'")
+    teasers = page.locator(".teasers .teaser")
+    assert teasers.count() == 4
+    lille = teasers.filter(has=page.locator("a[href='/fr/lille/']"))
+    assert lille.get_attribute("lang") is None and lille.locator(".untranslated").count() == 0
+    english = teasers.filter(has_not=page.locator("a[href='/fr/lille/']"))
+    assert english.count() == 3
+    for index in range(3):
+        teaser = english.nth(index)
+        assert teaser.get_attribute("lang") == "en"
+        note = teaser.locator(".untranslated")
+        assert note.inner_text() == "Pas encore traduit" and note.get_attribute("lang") == "fr"
+        assert note.is_visible()
+    # Snippets too: the French Lille, the other partner cities and the networks in English.
+    cities = page.locator(".partner-city")
+    assert cities.first.get_attribute("lang") is None
+    assert [cities.nth(i).get_attribute("lang") for i in range(1, cities.count())] == ["en"] * 4
+    assert page.locator(".partner-city .untranslated").count() == 4
+    networks = page.locator(".networks .network")
+    assert networks.count() >= 3
+    assert page.locator(".networks .network[lang='en'] .untranslated").count() == networks.count()
+    assert page.console.errors == []
+
+
+def test_the_english_hub_has_no_translation_notes(site, browser_page):
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end, "/")
+    page.wait_for_selector(".teasers .teaser")
+    assert page.locator(".untranslated").count() == 0
+    assert page.locator("main [lang]").count() == 0
