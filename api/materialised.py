@@ -16,7 +16,13 @@ anonymous public render path, and kept exactly fresh:
   hid it, and rows are only ever written by a render of a public page.
 * A render that began before a change commits is not stored: `store()` locks the one
   `MaterialisedEpoch` row that every change bumps, and stores only if the value is still the
-  one read before the render.
+  one read before the render (compare-and-set).
+* Only a consistent render is stored (`keep()`): on PostgreSQL an API read runs in one
+  READ ONLY, REPEATABLE READ snapshot (cms.middleware), so the row is written right after
+  the snapshot ends, in a short transaction of its own, against the epoch the snapshot saw;
+  any change committed since then moved the epoch, so a page the snapshot saw before a
+  publish is never stored after it. A run the middleware makes only for its writes
+  (`request.writes_only`, renditions) read the database at several moments and stores nothing.
 * Scheduled expiry (`expire_at`) has no event: a row is not served past the earliest expiry
   of the pages it shows.
 * The key includes a fingerprint of the code and settings that shape the JSON, so a deploy
@@ -33,7 +39,7 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +203,35 @@ def store(
     return True
 
 
+def keep(
+    request,
+    page_id: int,
+    variant: str,
+    host: str,
+    body: bytes,
+    tags: set[str],
+    expires: float | None,
+    epoch: int,
+) -> None:
+    """Store what this request rendered, if it read one consistent state.
+
+    In a snapshot (PostgreSQL, `cms.middleware.one_snapshot`, READ ONLY) the row is written
+    once the snapshot's transaction ends, still against the epoch read inside the snapshot:
+    any change committed after the snapshot began moved it, so `store()` refuses. A run made
+    only for its writes (`writes_only`: autocommit, each query seeing another moment, perhaps
+    a page half-way through a publish) stores nothing. Elsewhere (SQLite, tests, the rebuild
+    after a change) the epoch was read before the render's first query and is checked under
+    the lock, which refuses a render any change committed during."""
+    if getattr(request, "writes_only", False):
+        return
+    write = partial(store, page_id, variant, host, body, tags, expires, epoch)
+    if getattr(request, "in_snapshot", False):
+        # Never breaks the read: a failed store only means the next request renders.
+        transaction.on_commit(write, robust=True)
+    else:
+        write()
+
+
 def forget(tags: set[str]) -> list[tuple[int, str, str]]:
     """Delete every representation that depends on one of these tags (in the caller's
     transaction) and bump the epoch. Returns what was deleted, to rebuild it later."""
@@ -300,7 +335,7 @@ class MaterialisedPagesMixin:
             return response
         body = render_json(response.data)
         tags = self.response_cache_tags("detail_view", recorder)
-        store(page_id, variant, host, body, tags, recorder.expires, epoch)
+        keep(request, page_id, variant, host, body, tags, recorder.expires, epoch)
         return self._json(body, "MISS")
 
     def listing_view(self, request):
@@ -330,18 +365,19 @@ class MaterialisedPagesMixin:
         from pages.prefetch import request_identity_map
 
         built: dict[int, bytes] = {}
+        # Before the pages are loaded: a change committed after this is refused at the store.
+        epoch = current_epoch()
         pages = queryset.filter(pk__in=ids).in_bulk(ids)
         for pk in ids:
             page = pages.get(pk)
             if page is None:
                 continue
-            epoch = current_epoch()
             with capture() as recorder, request_identity_map():
                 record_instance(type(page), page)  # loaded above, outside this recording
                 data = self.get_serializer([page], many=True).data[0]
             body = render_json(data)
             tags = {*recorder.tags, GLOBAL_TAG}
-            store(pk, variant, host, body, tags, recorder.expires, epoch)
+            keep(self.request, pk, variant, host, body, tags, recorder.expires, epoch)
             built[pk] = body
         return built
 
