@@ -313,7 +313,9 @@ class ResponseCacheMixin:
             "expires": recorder.expires,
         }
         state = "MISS"
-        if enabled:
+        # A run the API guard makes only for its writes is never answered, and may have read
+        # a page half-way through a publish (cms.middleware): it is not stored either.
+        if enabled and not getattr(request, "writes_only", False):
             tokens = current_tokens(self.response_cache_tags(action, recorder))
             timeout = settings.API_CACHE_TIMEOUT
             if recorder.expires is not None:

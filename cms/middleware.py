@@ -31,6 +31,8 @@ MAX_SEARCH_LENGTH = 500
 MAX_SEARCH_WORDS = 32
 # SQLSTATEs by which a read-only snapshot says the request needs to write (or collided).
 SNAPSHOT_WRITE_SQLSTATES = {"25006", "25P02", "40001", "40P01"}
+# Snapshot renders tried (each after a run that makes the writes the last one needed).
+SNAPSHOT_ATTEMPTS = 3
 
 
 def error_response(message: str, status: int, **headers: str) -> JsonResponse:
@@ -138,15 +140,7 @@ class APIGuardMiddleware:
         if message:
             return error_response(message, 400)
         try:
-            response = self.respond(request, snapshot=True)
-            if request.snapshot_needs_write:
-                # The writes of a read (renditions made on first use, a page's materialised
-                # JSON): make them in autocommit (held locks stay short), then answer from a
-                # snapshot again.
-                fallback = self.respond(request, snapshot=False)
-                response = self.respond(request, snapshot=True)
-                if request.snapshot_needs_write:
-                    response = fallback
+            response = self.respond_from_one_snapshot(request)
         except (OperationalError, InterfaceError) as exc:  # opening or ending the snapshot
             return database_unavailable(request, exc)
         if response.status_code >= 400:
@@ -156,10 +150,41 @@ class APIGuardMiddleware:
                 response["Content-Length"] = str(len(body))
         return response
 
-    def respond(self, request: HttpRequest, snapshot: bool) -> HttpResponse:
+    def respond_from_one_snapshot(self, request: HttpRequest) -> HttpResponse:
+        """Only a render from one snapshot is ever answered. A read that must write (image
+        renditions made on first use) cannot in a READ ONLY snapshot: it is run once in
+        autocommit to make those writes (held locks stay short), and that run's answer is
+        thrown away, because its queries each saw the database at a different moment and
+        may have read a page half-way through a publish. Then the snapshot is tried again.
+        (A page's materialised JSON is not such a write: it is stored after the snapshot
+        ends, see api.materialised.keep.)"""
+        for _attempt in range(SNAPSHOT_ATTEMPTS):
+            response = self.respond(request, snapshot=True)
+            if not request.snapshot_needs_write:
+                return response
+            self.respond(request, snapshot=False, writes_only=True)
+        # Each write run leaves the writes made, so this takes a stream of new images being
+        # published faster than they are read: answer as when the database is busy.
+        logger.warning(
+            "snapshot still needs writes after %d attempts: %s", SNAPSHOT_ATTEMPTS, request.path
+        )
+        return error_response(
+            "The service is temporarily unavailable. Please retry shortly.",
+            503,
+            Retry_After=str(RETRY_AFTER_SECONDS),
+        )
+
+    def respond(
+        self, request: HttpRequest, snapshot: bool, writes_only: bool = False
+    ) -> HttpResponse:
         request.snapshot_needs_write = False
-        with one_snapshot(request, enabled=snapshot):
-            return self.get_response(request)
+        # Read by the response cache and api.materialised: nothing of this run is stored.
+        request.writes_only = writes_only
+        try:
+            with one_snapshot(request, enabled=snapshot):
+                return self.get_response(request)
+        finally:
+            request.writes_only = False
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if (
