@@ -6,7 +6,8 @@ own locale.
   import the PO file -> save and publish the target); `load_seed` ships its French pages that way.
 * `out_of_date()` says whether a source changed since its translations were last synced;
   `translation_out_of_date()` says it of a translated object, `stale_translations()` lists
-  what is out of date (the admin's dashboard and edit views, the API's meta).
+  what is out of date (the admin's dashboard and edit views, the API's meta), and
+  `translation_statuses()` says it of a page of snippets at once (the admin's listings).
 * `in_page_locale()` resolves a snippet chosen on a page to the page's locale, falling back to
   the object as chosen (the source) where no translation exists; one query per model and locale
   per request (it reuses `pages.prefetch`'s request identity map).
@@ -21,7 +22,11 @@ from typing import Any
 import polib
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from modelcluster.models import ClusterableModel, get_serializable_data_for_fields
+from modelcluster.models import (
+    ClusterableModel,
+    get_all_child_relations,
+    get_serializable_data_for_fields,
+)
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
@@ -76,12 +81,14 @@ def _translatable_content(data: Any) -> Any:
     return data
 
 
-def out_of_date(source: TranslationSource) -> bool:
+def out_of_date(source: TranslationSource, instance: models.Model | None = None) -> bool:
     """True when the source object (as published) differs from what its translations were
     last synced from: the translator should sync ("Sync translated pages") and translate the
     new strings. wagtail-localize itself only notices at sync time. Wagtail's bookkeeping
-    (`BOOKKEEPING_FIELDS`) does not count: a saved draft is not yet something to translate."""
-    instance = source.get_source_instance()
+    (`BOOKKEEPING_FIELDS`) does not count: a saved draft is not yet something to translate.
+    `instance`: the source object, when the caller has loaded it already."""
+    if instance is None:
+        instance = source.get_source_instance()
     if isinstance(instance, Page):
         instance = instance.specific
     return _translatable_content(_content_json(instance)) != _translatable_content(
@@ -135,6 +142,48 @@ def stale_translations(limit: int = 10, scan: int = 200) -> list[tuple[Translati
         if len(stale) >= limit:
             break
     return stale
+
+
+# What `translation_statuses()` says of an object (None: nobody translated it).
+OUT_OF_DATE = "out of date"  # a translation whose source changed since the last sync
+SOURCE_CHANGED = "translations out of date"  # a source that changed since its last sync
+UP_TO_DATE = "up to date"  # a translation, or a translated source, in sync
+
+
+def translation_statuses(objects: list[models.Model]) -> dict[int, tuple[str, int] | None]:
+    """{pk: (status, TranslationSource pk) or None} for snippets of one model, in a constant
+    number of queries (enabled translations and their sources, the source objects with their
+    child rows), whatever their number: each source is compared once."""
+    if not objects:
+        return {}
+    model = type(objects[0])
+    keys = {obj.translation_key for obj in objects}
+    translations = Translation.objects.filter(source__object_id__in=keys, enabled=True)
+    translations = list(translations.select_related("source"))
+    sources = {t.source_id: t.source for t in translations}
+    child_relations = [relation.get_accessor_name() for relation in get_all_child_relations(model)]
+    originals = {
+        (obj.translation_key, obj.locale_id): obj
+        for obj in model.objects.filter(translation_key__in=keys).prefetch_related(*child_relations)
+    }
+    changed: dict[int, bool] = {}
+    for source in sources.values():
+        original = originals.get((source.object_id, source.locale_id))
+        if original is not None:  # else the source object is gone: nothing to sync
+            changed[source.pk] = out_of_date(source, original)
+    by_target = {(t.source.object_id, t.target_locale_id): t.source_id for t in translations}
+    by_source = {(s.object_id, s.locale_id): s.pk for s in sources.values()}
+    statuses: dict[int, tuple[str, int] | None] = {}
+    for obj in objects:
+        key = (obj.translation_key, obj.locale_id)
+        source_pk = by_target.get(key) or by_source.get(key)
+        if source_pk not in changed:
+            statuses[obj.pk] = None
+        elif not changed[source_pk]:
+            statuses[obj.pk] = (UP_TO_DATE, source_pk)
+        else:
+            statuses[obj.pk] = (OUT_OF_DATE if key in by_target else SOURCE_CHANGED, source_pk)
+    return statuses
 
 
 def translation_for(instance: models.Model, locale: Locale) -> Translation:

@@ -12,9 +12,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.models import Page, WorkflowState
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from media.models import CustomImage
@@ -37,11 +38,60 @@ hooks.register("construct_wagtail_userbar", use_headless_checker)
 # --- Partners & networks: their own admin menu --------------------------------------------------
 
 
+class TranslationStatusColumn(Column):
+    """ "Translation": a translation behind its source, or a source whose translations are behind
+    it, says "out of date" with the sync link; set by `TranslationStatusIndexView`."""
+
+    def __init__(self):
+        super().__init__("translation_status", label="Translation")
+
+    def get_value(self, instance):
+        from pages.translation import UP_TO_DATE
+
+        status = getattr(instance, "translation_status", None)
+        if status is None:
+            return ""  # nobody translated it
+        label, source_pk = status
+        if label == UP_TO_DATE:
+            return label
+        return format_html(
+            '<span class="w-status w-status--primary">{}</span> <a href="{}">Sync</a>',
+            label,
+            reverse("wagtail_localize:update_translations", args=(source_pk,)),
+        )
+
+
+class TranslationStatusIndexView(SnippetIndexView):
+    """The listing computes the translation status of the rows it shows at once (a constant
+    number of queries), not once per row; the locale column comes with the rows."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("locale")
+
+    def get_table(self, object_list):
+        from pages.translation import translation_statuses
+
+        rows = list(object_list)
+        statuses = translation_statuses(rows)
+        for row in rows:
+            row.translation_status = statuses.get(row.pk)
+        return super().get_table(rows)
+
+
 class PartnerCityViewSet(SnippetViewSet):
     model = PartnerCity
     icon = "site"
     menu_label = "Partner cities"
-    list_display = ["name", "country", "year_signed", "period", "locale", UpdatedAtColumn()]
+    index_view_class = TranslationStatusIndexView
+    list_display = [
+        "name",
+        "country",
+        "year_signed",
+        "period",
+        "locale",
+        TranslationStatusColumn(),
+        UpdatedAtColumn(),
+    ]
     list_filter = {"country": ["exact"], "year_signed": ["exact", "gte", "lte"]}
     search_fields = ["name", "summary", "country"]
     search_backend_name = None  # plain database search: exact and predictable for editors
@@ -53,7 +103,15 @@ class NetworkViewSet(SnippetViewSet):
     model = Network
     icon = "group"
     menu_label = "Networks"
-    list_display = ["name", "year_joined", "role", "locale", UpdatedAtColumn()]
+    index_view_class = TranslationStatusIndexView
+    list_display = [
+        "name",
+        "year_joined",
+        "role",
+        "locale",
+        TranslationStatusColumn(),
+        UpdatedAtColumn(),
+    ]
     list_filter = {"year_joined": ["exact", "gte", "lte"]}
     search_fields = ["name", "role", "summary"]
     search_backend_name = None
