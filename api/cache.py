@@ -14,6 +14,13 @@ Each tag has a token in the cache; a change replaces the tokens of the tags it t
 (`api.cache_invalidation`), and a stored response is served only while every token it was
 stored with is still current. Tokens carry the time they were set: a response whose render
 began before one of its tags changed is not stored, because it may have read the old rows.
+
+Every change also replaces one *epoch* token, kept beside the responses (after the tags).
+A stored response remembers the epoch read before its tag tokens were checked; while the
+epoch is unchanged no tag can have changed since, so a hit reads the response and the epoch
+in one round trip (one MGET on Redis) instead of also reading every tag (a hub detail has
+about 70). After any change the next hit checks its tags, and if they are still current
+stores the response again under the new epoch.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 RESPONSE_ALIAS = "api"
 TAG_ALIAS = "api-tags"
 GLOBAL_TAG = "all"
+EPOCH_KEY = "apitag-epoch"
 # A render that started less than this before a tag changed is not stored (clock skew
 # between app servers; the render may have read rows from before the change).
 RACE_MARGIN_NS = 500_000_000
@@ -152,6 +160,20 @@ def bump_tags(tags: Iterable[str]) -> None:
     tokens = {_tag_key(tag): f"{now}:{uuid.uuid4().hex[:12]}" for tag in set(tags)}
     if tokens:
         tag_cache().set_many(tokens, timeout=None)
+        # After the tags: from now on no response stored under an older epoch is served
+        # without checking its tags.
+        response_cache().set(EPOCH_KEY, f"{now}:{uuid.uuid4().hex[:12]}", timeout=None)
+
+
+def current_epoch() -> str:
+    """The epoch token, created (dated 0) if the cache has none."""
+    store = response_cache()
+    epoch = store.get(EPOCH_KEY)
+    if epoch is None:
+        epoch = f"0:{uuid.uuid4().hex[:12]}"
+        if not store.add(EPOCH_KEY, epoch, timeout=None):
+            epoch = store.get(EPOCH_KEY, epoch)
+    return epoch
 
 
 def current_tokens(tags: Iterable[str]) -> dict[str, str]:
@@ -245,6 +267,21 @@ def _answer(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
     return _public_headers(response, entry)
 
 
+def _still_current(key: str, entry: dict, epoch: str | None) -> bool:
+    """Whether no tag of a stored response has changed since it was stored."""
+    if epoch is not None and entry.get("epoch") == epoch:
+        return True  # nothing at all has changed since its tags were last found current
+    keys = entry.get("tag_keys") or {_tag_key(tag): tok for tag, tok in entry["tags"].items()}
+    tokens = tag_cache().get_many(list(keys))
+    if not all(tokens.get(tag_key) == token for tag_key, token in keys.items()):
+        return False
+    left = int(entry.get("until", 0) - time.time())
+    if epoch is not None and left > 0:
+        # Current as of this epoch (read before the tags): later hits read only the epoch.
+        response_cache().set(key, {**entry, "epoch": epoch}, left)
+    return True
+
+
 class ResponseCacheMixin:
     """Serve API GETs from the response cache; add ETag, Last-Modified, Cache-Control, Vary.
 
@@ -282,10 +319,10 @@ class ResponseCacheMixin:
         enabled = getattr(settings, "API_CACHE_ENABLED", True)
         key = cache_key(request)
         if enabled:
-            entry = response_cache().get(key)
+            found = response_cache().get_many([key, EPOCH_KEY])  # one round trip
+            entry = found.get(key)
             if entry is not None and (entry["expires"] or float("inf")) > time.time():
-                tokens = tag_cache().get_many([_tag_key(tag) for tag in entry["tags"]])
-                if all(tokens.get(_tag_key(tag)) == tok for tag, tok in entry["tags"].items()):
+                if _still_current(key, entry, found.get(EPOCH_KEY)):
                     return _answer(request, entry, "HIT")
 
         started = time.time_ns()
@@ -316,6 +353,7 @@ class ResponseCacheMixin:
         # A run the API guard makes only for its writes is never answered, and may have read
         # a page half-way through a publish (cms.middleware): it is not stored either.
         if enabled and not getattr(request, "writes_only", False):
+            epoch = current_epoch()  # before the tags: a change after this read moves it
             tokens = current_tokens(self.response_cache_tags(action, recorder))
             timeout = settings.API_CACHE_TIMEOUT
             if recorder.expires is not None:
@@ -323,6 +361,9 @@ class ResponseCacheMixin:
             fresh = all(_token_time(token) < started - RACE_MARGIN_NS for token in tokens.values())
             if fresh and timeout > 0:
                 entry["tags"] = tokens
+                entry["tag_keys"] = {_tag_key(tag): token for tag, token in tokens.items()}
+                entry["epoch"] = epoch
+                entry["until"] = now + timeout
                 response_cache().set(key, entry, timeout)
             else:
                 state = "MISS-UNSTORED"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from tests.factories import PartnerCityFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -112,3 +114,25 @@ def test_the_server_cache_can_be_switched_off(api, hub):
     second = api.get(f"/api/v2/pages/{hub.pk}/")
     assert second["X-Cache"] == "MISS"
     assert second["ETag"]
+
+
+def test_a_cached_response_outlives_unrelated_changes_but_not_its_own(api, committed):
+    """After any change a hit checks the response's own tags (and stores it again under the
+    new epoch), so an unrelated save keeps it and its own change still drops it."""
+    city = PartnerCityFactory(name="Kept city")
+    other = PartnerCityFactory(name="Unrelated city")
+    url = f"/api/v2/partner-cities/{city.pk}/"
+    api.get(url)
+    assert api.get(url)["X-Cache"] == "HIT"
+
+    other.name = "Unrelated city, renamed"
+    committed(other.save)
+    assert api.get(url)["X-Cache"] == "HIT"
+    assert api.get(url)["X-Cache"] == "HIT"
+
+    city.name = "Kept city, renamed"
+    committed(city.save)
+    response = api.get(url)
+    assert response["X-Cache"] == "MISS"
+    assert response.json()["name"] == "Kept city, renamed"
+    assert api.get(url)["X-Cache"] == "HIT"
