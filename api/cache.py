@@ -318,11 +318,12 @@ class ResponseCacheMixin:
 
         enabled = getattr(settings, "API_CACHE_ENABLED", True)
         key = cache_key(request)
+        epoch = None
         if enabled:
             found = response_cache().get_many([key, EPOCH_KEY])  # one round trip
-            entry = found.get(key)
+            entry, epoch = found.get(key), found.get(EPOCH_KEY)
             if entry is not None and (entry["expires"] or float("inf")) > time.time():
-                if _still_current(key, entry, found.get(EPOCH_KEY)):
+                if _still_current(key, entry, epoch):
                     return _answer(request, entry, "HIT")
 
         started = time.time_ns()
@@ -353,7 +354,9 @@ class ResponseCacheMixin:
         # A run the API guard makes only for its writes is never answered, and may have read
         # a page half-way through a publish (cms.middleware): it is not stored either.
         if enabled and not getattr(request, "writes_only", False):
-            epoch = current_epoch()  # before the tags: a change after this read moves it
+            # Read before the tags (here, or above before the render): a change made after
+            # this read moves the epoch, so the entry is checked against its tags again.
+            epoch = epoch or current_epoch()
             tokens = current_tokens(self.response_cache_tags(action, recorder))
             timeout = settings.API_CACHE_TIMEOUT
             if recorder.expires is not None:
