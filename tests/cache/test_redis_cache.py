@@ -171,3 +171,14 @@ def test_urls_served_with_query_strings_are_remembered_in_redis_for_the_cdn_purg
     assert f"{BASE}{listing}" in PURGED
     assert not list(client.scan_iter(f"{prefix}-apitags:*cdnserved:*"))  # forgotten once purged
     PURGED.clear()
+
+
+def test_each_cache_keeps_one_redis_client_and_it_serves_every_operation(api, redis_cache):
+    """Django's backend made a client per operation; ours keeps one per connection pool."""
+    store = caches["api"]
+    assert store._cache.get_client() is store._cache.get_client()
+    store.set("one-client", {"n": 1}, 60)
+    assert store.get_many(["one-client", "missing"]) == {"one-client": {"n": 1}}
+    page = lille()
+    api.get(f"/api/v2/pages/{page.pk}/")
+    assert api.get(f"/api/v2/pages/{page.pk}/")["X-Cache"] == "HIT"
