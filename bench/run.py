@@ -10,8 +10,16 @@
    view mounted (`BENCH_CEILING_VIEW=1`), then measures each endpoint with wrk at 1 and 32
    connections: requests/s, p50 and p99.
 4. Writes the table into docs/benchmarks.md (between markers, one section per database).
+5. Issue #6: starts one more gunicorn with the response cache ON (production settings,
+   materialised pages on; Redis when REDIS_URL is set, else in process memory through
+   settings.bench) and measures on it its own empty-view ceiling, the hub detail cached, the
+   hub detail with `If-None-Match: <its ETag>` (304) and the listing of 20 cached, at 1 and 32
+   connections (32 in rounds interleaved with the ceiling); with Redis also the first request
+   after a publish made by another process (`manage.py shell`), against the uncached hub
+   detail of step 3. Its own section in docs/benchmarks.md, per database and cache.
 
     .venv/bin/python bench/run.py [--duration 5] [--skip-load] [--only hub,listing]
+    .venv/bin/python bench/run.py --only cache     # the response-cache section alone
 
 `--scale` measures something else: whether latency stays flat as the site grows. It builds two
 databases of its own, the seed's size (the seed plus 20 bench case studies, so a listing page is
@@ -241,10 +249,14 @@ def _ms(text: str) -> float:
     return float(value) * _SCALE[unit]
 
 
-def run_wrk(wrk: str, url: str, connections: int, duration: int) -> dict:
+def run_wrk(
+    wrk: str, url: str, connections: int, duration: int, headers: dict[str, str] | None = None
+) -> dict:
     threads = min(connections, 2)
     # A generous timeout: a slow endpoint at 32 connections must be measured, not dropped.
     args = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "60s"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
     args += ["--latency", url]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -264,7 +276,9 @@ def run_wrk(wrk: str, url: str, connections: int, duration: int) -> dict:
     }
 
 
-def run_python_load(url: str, connections: int, duration: int) -> dict:
+def run_python_load(
+    url: str, connections: int, duration: int, headers: dict[str, str] | None = None
+) -> dict:
     """Fallback when wrk is unavailable: keep-alive HTTP/1.1 clients in threads. Python's GIL
     makes it a weaker client than wrk, so its requests/s are a lower bound."""
     host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
@@ -280,7 +294,7 @@ def run_python_load(url: str, connections: int, duration: int) -> dict:
         local, bad = [], 0
         while time.monotonic() < stop:
             started = time.perf_counter()
-            conn.request("GET", path)
+            conn.request("GET", path, headers=headers or {})
             response = conn.getresponse()
             response.read()
             local.append((time.perf_counter() - started) * 1000)
@@ -395,17 +409,343 @@ def report(endpoints: list[Endpoint], engine: str, tool: str, duration: int) -> 
     return "\n".join(lines)
 
 
-def write_doc(section: str, engine_key: str) -> None:
+def write_doc(section: str, engine_key: str, title: str | None = None) -> None:
     start, end = f"<!-- bench:{engine_key}:start -->", f"<!-- bench:{engine_key}:end -->"
     text = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
     block = f"{start}\n{section}\n{end}"
     if start in text and end in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
-        title = f"Scale: {engine_key[6:]}" if engine_key.startswith("scale-") else engine_key
+        if title is None:
+            title = f"Scale: {engine_key[6:]}" if engine_key.startswith("scale-") else engine_key
         text = text.rstrip() + f"\n\n## Results: {title}\n\n{block}\n"
     DOC.write_text(text)
     print(f"== wrote {DOC.relative_to(ROOT)} ({engine_key})")
+
+
+# --- response cache (issue #6): hits, 304s and the first request after a publish ------------
+
+# Targets from issue #6: fraction of this server's own ceiling at 32 connections.
+CACHE_TARGETS = {"hub": 0.50, "hub_304": 0.70}
+CACHE_KEYS = {"hub", "listing"}  # `--only` keys that select rows of this section
+PUBLISH_ROUNDS = 5
+# 32-connection cells are measured in this many rounds, each row right after the ceiling, so
+# that a change in the machine's load hits the ceiling and the rows alike; medians reported.
+CACHE_ROUNDS = 3
+WARM_CONNECTIONS = 16  # fresh connections, so that both workers serve (and cache) the path
+LISTING_PATH = "/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20"
+
+PUBLISH_SCRIPT = """
+from pages.models import HubPage
+hub = HubPage.objects.get(pk={pk})
+hub.title = {title!r}
+hub.save_revision().publish()
+"""
+
+
+@dataclass
+class CacheRow:
+    key: str
+    label: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    expect: int = 200
+    status: int | None = None
+    state: str = ""
+    bytes: int | None = None
+    results: dict[int, dict] = field(default_factory=dict)
+    rounds: list[dict] = field(default_factory=list)  # at 32 connections, one per round
+    ratios: list[float] = field(default_factory=list)  # to the ceiling of the same round
+
+
+def cache_env(env: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The cache-on server's environment and a description of its cache."""
+    cached = {**env, "API_CACHE_ENABLED": "true", "API_MATERIALISED_ENABLED": "true"}
+    if env.get("REDIS_URL"):
+        cached.setdefault("CACHE_KEY_PREFIX", "cms-bench")
+        return cached, f"Redis (`REDIS_URL`, key prefix `{cached['CACHE_KEY_PREFIX']}`)"
+    # Production settings switch the cache off without Redis: an in-process cache is not
+    # invalidated by a change made in another process. settings.bench allows it for this run.
+    cached["DJANGO_SETTINGS_MODULE"] = "settings.bench"
+    return cached, "in process memory (`settings.bench`; no `REDIS_URL`)"
+
+
+def http_get(base: str, path: str, headers: dict[str, str] | None = None) -> tuple:
+    """One request on a new connection: (ms from sending to the last byte, response, body)."""
+    host, port = base.split("//", 1)[1].split(":")
+    conn = HTTPConnection(host, int(port), timeout=120)
+    conn.connect()
+    started = time.perf_counter()
+    conn.request("GET", path, headers=headers or {})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = (time.perf_counter() - started) * 1000
+    conn.close()
+    return elapsed, response, body
+
+
+def warm(base: str, row: CacheRow) -> None:
+    for _ in range(WARM_CONNECTIONS):
+        _, response, body = http_get(base, row.path, row.headers)
+    row.status, row.bytes = response.status, len(body)
+    row.state = response.getheader("X-Cache") or "-"
+    if row.status != row.expect:
+        raise RuntimeError(f"{row.label}: expected {row.expect}, got {row.status}")
+
+
+def cache_rows(base: str, hub_path: str, keys: set[str] | None) -> list[CacheRow]:
+    rows = [CacheRow("ceiling", "empty JSON view (this server's ceiling)", "/api/bench/empty/")]
+    if keys is None or "hub" in keys:
+        _, response, _ = http_get(base, hub_path)
+        etag = response.getheader("ETag")
+        rows += [
+            CacheRow("hub", "hub detail, cached", hub_path),
+            CacheRow(
+                "hub_304",
+                "hub detail, `If-None-Match: <its ETag>` (304)",
+                hub_path,
+                {"If-None-Match": etag},
+                expect=304,
+            ),
+        ]
+    if keys is None or "listing" in keys:
+        rows.append(CacheRow("listing", "20 case studies, fields=*, cached", LISTING_PATH))
+    return rows
+
+
+def load(wrk: str | None, base: str, row: CacheRow, connections: int, duration: int) -> dict:
+    if wrk:
+        run_wrk(wrk, base + row.path, connections, 1, row.headers)
+        return run_wrk(wrk, base + row.path, connections, duration, row.headers)
+    run_python_load(base + row.path, connections, 1, row.headers)
+    return run_python_load(base + row.path, connections, duration, row.headers)
+
+
+def measure_cache_rows(rows: list[CacheRow], base: str, duration: int, wrk: str | None) -> None:
+    def show(row: CacheRow, connections: int, result: dict) -> None:
+        print(
+            f"   {row.key:10} {row.status} {row.state:5} c={connections:<3} "
+            f"{result['rps']:>8.1f} req/s p50 {result['p50']:>7.2f} ms "
+            f"p99 {result['p99']:>7.2f} ms"
+            + (f"  {result['errors']} errors" if result["errors"] else "")
+        )
+
+    for row in rows:
+        warm(base, row)
+    for row in rows:
+        row.results[1] = load(wrk, base, row, 1, duration)
+        show(row, 1, row.results[1])
+    ceiling = rows[0]
+    for _ in range(CACHE_ROUNDS):
+        for row in rows:
+            row.rounds.append(load(wrk, base, row, 32, duration))
+            row.ratios.append(row.rounds[-1]["rps"] / ceiling.rounds[-1]["rps"])
+            show(row, 32, row.rounds[-1])
+    for row in rows:
+        # The round with the median requests/s stands for the row in the table.
+        row.results[32] = sorted(row.rounds, key=lambda r: r["rps"])[len(row.rounds) // 2]
+        # The answer after the load is the one that was measured: check it again.
+        _, response, _ = http_get(base, row.path, row.headers)
+        if response.status != row.expect:
+            raise RuntimeError(f"{row.label}: expected {row.expect}, got {response.status}")
+
+
+def warm_misses(base: str) -> None:
+    """Run the miss path (queries, a stored page read, storing) on both workers, as the
+    workers of the uncached servers had before they were measured: a worker that has served
+    only hits pays its first query's imports on its first miss."""
+    import random
+
+    for _ in range(WARM_CONNECTIONS):
+        offset = random.randrange(1000)
+        http_get(base, f"/api/v2/pages/?type=pages.CaseStudyPage&limit=2&offset={offset}")
+
+
+def after_publish(env: dict[str, str], base: str, hub_pk: int, hub_path: str) -> list[dict]:
+    """Republish the hub with a new title from another process, then time the next request.
+    Round 0 warms up (the first publish in a run) and is reported but not counted."""
+    import json
+
+    warm_misses(base)
+    _, _, body = http_get(base, hub_path)
+    original = json.loads(body)["title"]
+    rounds = []
+    try:
+        for number in range(PUBLISH_ROUNDS + 1):
+            title = f"{original} (bench publish {number})"
+            http_get(base, hub_path)
+            _, before, _ = http_get(base, hub_path)
+            script = PUBLISH_SCRIPT.format(pk=hub_pk, title=title)
+            manage(env, "shell", "-v", "0", "-c", script)
+            first_ms, response, body = http_get(base, hub_path)
+            next_ms, again, _ = http_get(base, hub_path)
+            rounds.append(
+                {
+                    "before": before.getheader("X-Cache"),
+                    "first_ms": first_ms,
+                    "first_state": response.getheader("X-Cache"),
+                    "materialised": response.getheader("X-Materialised") or "-",
+                    "fresh": response.status == 200 and json.loads(body)["title"] == title,
+                    "next_ms": next_ms,
+                    "next_state": again.getheader("X-Cache"),
+                }
+            )
+            print(
+                f"   publish {number}: first request {first_ms:.1f} ms "
+                f"({rounds[-1]['first_state']}, fresh: {rounds[-1]['fresh']}), "
+                f"next {next_ms:.1f} ms ({rounds[-1]['next_state']})"
+            )
+    finally:
+        manage(env, "shell", "-v", "0", "-c", PUBLISH_SCRIPT.format(pk=hub_pk, title=original))
+    return rounds
+
+
+def cache_report(
+    rows: list[CacheRow],
+    rounds: list[dict] | None,
+    uncached: dict[str, float],
+    engine: str,
+    backend: str,
+    tool: str,
+    duration: int,
+) -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    lines = [
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
+        f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers, production settings, "
+        f"response cache on, in {backend}, materialised pages on; {tool}, {duration} s per "
+        f"cell after warming both workers. At 32 connections each row was measured in "
+        f"{CACHE_ROUNDS} rounds, right after this server's ceiling in the same round; the table "
+        "shows the round with the median requests/s, and the ratio is the median of the "
+        "per-round ratios (all rounds in brackets).",
+        "",
+        "| Request | Status | X-Cache | Bytes | req/s @1 | p50 @1 (ms) | p99 @1 (ms) "
+        "| req/s @32 | p50 @32 (ms) | p99 @32 (ms) | vs ceiling @32 |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        one, many = row.results[1], row.results[32]
+        each = ", ".join(f"{r:.0%}" for r in row.ratios)
+        lines.append(
+            f"| {row.label} (`{row.path}`) | {row.status} | {row.state} | {row.bytes:,} "
+            f"| {one['rps']:,.0f} | {one['p50']:.1f} | {one['p99']:.1f} "
+            f"| {many['rps']:,.0f} | {many['p50']:.1f} | {many['p99']:.1f} "
+            f"| {statistics.median(row.ratios):.1%} ({each}) |"
+        )
+    lines += ["", "Targets (issue #6):", ""]
+    by_key = {row.key: row for row in rows}
+    for key, target in CACHE_TARGETS.items():
+        if key in by_key:
+            ratio = statistics.median(by_key[key].ratios)
+            verdict = "PASS" if ratio >= target else "FAIL"
+            lines.append(
+                f"- {verdict}: {by_key[key].label} at 32 clients is {ratio:.1%} of this "
+                f"server's ceiling (target at least {target:.0%})."
+            )
+    errors = [r.label for r in rows if any(x["errors"] for x in [*r.results.values(), *r.rounds])]
+    if errors:
+        lines.append(f"- Errors (non-2xx/3xx answers) during the run: {', '.join(errors)}.")
+    if rounds is None:
+        lines.append(
+            "- Not measured: the first request after a publish. With the in-process cache a "
+            "publish made by another process cannot reach the workers' caches (the reason "
+            "production settings refuse it); run with `REDIS_URL` set."
+        )
+        return "\n".join(lines)
+    if not rounds:
+        return "\n".join(lines)
+    lines += [
+        "",
+        f"After a publish (the hub republished with a new title by `manage.py shell` in another "
+        f"process, {len(rounds) - 1} rounds after a warm-up round; one request on a new connection, timed from sending "
+        "to the last byte; X-Materialised says whether the page's stored JSON was there):",
+        "",
+        "| Round | Before | First request (ms) | X-Cache | X-Materialised | Shows the new title "
+        "| Next request (ms) | X-Cache |",
+        "|---:|---|---:|---|---|---|---:|---|",
+    ]
+    for number, r in enumerate(rounds):
+        lines.append(
+            f"| {number or '0 (warm-up, not counted)'} | {r['before']} | {r['first_ms']:.1f} | {r['first_state']} "
+            f"| {r['materialised']} | {'yes' if r['fresh'] else '**no**'} | {r['next_ms']:.1f} "
+            f"| {r['next_state']} |"
+        )
+    fresh = sum(r["fresh"] for r in rounds)
+    rounds = rounds[1:]
+    lines += [
+        "",
+        f"- {'PASS' if fresh == len(rounds) + 1 else 'FAIL'}: the first request after a publish "
+        f"showed it in {fresh} of {len(rounds) + 1} rounds (the warm-up included).",
+    ]
+    misses = [r["first_ms"] for r in rounds if (r["first_state"] or "").startswith("MISS")]
+    hits = len(rounds) - len(misses)
+    note = (
+        f" ({hits} of {len(rounds)} first requests were already hits: the publishing process "
+        "rebuilds the page's stored JSON through the API view, which may store the response)"
+        if hits
+        else ""
+    )
+    reference = uncached.get("materialised")
+    if not misses:
+        lines.append(f"- Not compared: no first request after a publish was a miss{note}.")
+    elif reference is None:
+        lines.append(
+            f"- Not compared: the first uncached request after a publish took "
+            f"{statistics.median(misses):.1f} ms (median of {len(misses)}){note}, but this run "
+            "measured no uncached hub detail (see `--only`)."
+        )
+    else:
+        first = statistics.median(misses)
+        verdict = "PASS" if first <= reference else "FAIL"
+        rendered = uncached.get("rendered")
+        lines.append(
+            f"- {verdict}: the first uncached request after a publish took {first:.1f} ms "
+            f"(median of {len(misses)}){note}; the uncached hub detail in this run (response "
+            f"cache off, materialised like this server) has p50 {reference:.1f} ms at 1 client"
+            + (f", rendered {rendered:.1f} ms" if rendered is not None else "")
+            + " (target: no more than the uncached figure)."
+        )
+    return "\n".join(lines)
+
+
+def cache_bench(
+    env: dict[str, str],
+    keys: set[str] | None,
+    uncached: dict[str, float],
+    engine: str,
+    engine_key: str,
+    wrk: str | None,
+    tool: str,
+    args,
+) -> None:
+    """Issue #6's targets: a server with the response cache on, its own ceiling, cached rows,
+    304 answers and (with Redis) the first request after a publish."""
+    from pages.models import HubPage
+
+    hub = HubPage.objects.filter(depth=2, locale__language_code="en").first()
+    hub_path = f"/api/v2/pages/{hub.pk}/"
+    cached, backend = cache_env(env)
+    print(f"== response cache on, in {backend}")
+    with gunicorn(cached) as base:
+        rows = cache_rows(base, hub_path, keys)
+        measure_cache_rows(rows, base, args.duration, wrk)
+        rounds = None  # not measurable with the in-process cache (see cache_report)
+        if cached.get("REDIS_URL"):
+            rounds = []
+            if keys is None or "hub" in keys:
+                rounds = after_publish(cached, base, hub.pk, hub_path)
+    section = cache_report(rows, rounds, uncached, engine, backend, tool, args.duration)
+    print(section)
+    if not args.no_write:
+        store = "redis" if cached.get("REDIS_URL") else "inprocess"
+        label = "Redis" if store == "redis" else "in-process"
+        write_doc(
+            section,
+            f"cache-{engine_key}-{store}",
+            title=f"Response cache: {engine_key}, {label} (issue #6)",
+        )
 
 
 # --- scale: the same requests on the seed's size and on 20,000 pages ------------------------
@@ -548,26 +888,35 @@ def main() -> None:
     env = bench_env()
     started = time.monotonic()
     prepare(env, args.skip_load)
+    # `--only cache` runs the response-cache section alone; other keys select rows of both.
+    only = set(filter(None, args.only.split(","))) or None
+    issue3_keys = None if only is None else only - {"cache"}
+    cache_keys = None if only is None or "cache" in only else only & CACHE_KEYS
     print("== SQL queries and bytes per request (in-process)")
-    endpoints = in_process_measurements(env, set(filter(None, args.only.split(","))) or None)
+    endpoints = in_process_measurements(env, issue3_keys if issue3_keys != set() else {"-"})
     from django.db import connection
 
     engine_key = connection.vendor  # "sqlite" or "postgresql"
-    engine = {"sqlite": "SQLite (WAL)", "postgresql": "PostgreSQL"}.get(engine_key, engine_key)
-    if env.get("REDIS_URL"):
-        engine += ", Redis cache"
+    base_engine = {"sqlite": "SQLite (WAL)", "postgresql": "PostgreSQL"}.get(engine_key, engine_key)
+    engine = base_engine + (", Redis cache" if env.get("REDIS_URL") else "")
     wrk = ensure_wrk()
     tool = "wrk" if wrk else "a Python keep-alive load generator (wrk unavailable; a lower bound)"
     print(f"== load with {tool}")
-    # One server per mode (same settings otherwise); the ceiling is measured on the first.
-    with gunicorn(env) as base:
-        measure([e for e in endpoints if e.mode == "rendered"], base, args.duration, wrk)
-    with gunicorn({**env, "API_MATERIALISED_ENABLED": "true"}) as base:
-        measure([e for e in endpoints if e.mode == "materialised"], base, args.duration, wrk)
-    section = report(endpoints, engine, tool, args.duration)
-    print(section)
-    if not args.no_write:
-        write_doc(section, engine_key)
+    if issue3_keys is None or issue3_keys:
+        # One server per mode (same settings otherwise); the ceiling is measured on the first.
+        with gunicorn(env) as base:
+            measure([e for e in endpoints if e.mode == "rendered"], base, args.duration, wrk)
+        with gunicorn({**env, "API_MATERIALISED_ENABLED": "true"}) as base:
+            measure([e for e in endpoints if e.mode == "materialised"], base, args.duration, wrk)
+        section = report(endpoints, engine, tool, args.duration)
+        print(section)
+        if not args.no_write:
+            write_doc(section, engine_key)
+    if cache_keys is None or cache_keys:
+        # The uncached hub detail of this run, what the first request after a publish is
+        # compared with.
+        uncached = {e.mode: e.results[1]["p50"] for e in endpoints if e.key == "hub" and e.results}
+        cache_bench(env, cache_keys, uncached, base_engine, engine_key, wrk, tool, args)
     print(f"== done in {time.monotonic() - started:.0f} s")
 
 
