@@ -123,18 +123,33 @@ def record_instance(sender, instance, **kwargs) -> None:
     if recorder is None or instance.pk is None:
         return
     recorder.tags.update(instance_tags(instance))
-    translation_key = instance.__dict__.get("translation_key")
+    _record_fields(recorder, instance.pk, instance.__dict__)
+
+
+def _record_fields(recorder: Recorder, pk: Any, fields: dict[str, Any]) -> None:
+    translation_key = fields.get("translation_key")
     if translation_key:
         # A page or snippet shown in another language, or as the fallback of a missing
         # translation, changes when any language version of it is created or changed.
         recorder.tags.add(f"translations:{translation_key}")
-    if "translation_key" in instance.__dict__ and "path" in instance.__dict__:
-        recorder.pages[instance.pk] = (instance.path, instance.translation_key)
-    expire_at = instance.__dict__.get("expire_at")
+    if "translation_key" in fields and "path" in fields:
+        recorder.pages[pk] = (fields["path"], fields["translation_key"])
+    expire_at = fields.get("expire_at")
     if expire_at is not None:
         moment = expire_at.timestamp()
         if recorder.expires is None or moment < recorder.expires:
             recorder.expires = moment
+
+
+def record_page(pk: Any, path: str, translation_key: Any, expire_at: Any) -> None:
+    """What `record_instance` records for a page row loaded with these values, for code that
+    reads them without building a Page (api.materialised_listing)."""
+    recorder = _recorder.get()
+    if recorder is None or pk is None:
+        return
+    recorder.tags.update(page_path_tags(path) if path else [f"page:{pk}"])
+    fields = {"path": path, "translation_key": translation_key, "expire_at": expire_at}
+    _record_fields(recorder, pk, fields)
 
 
 def record(*tags: str) -> None:

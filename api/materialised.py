@@ -346,6 +346,11 @@ class MaterialisedPagesMixin:
             or fields not in ("", "*")
         ):
             return super().listing_view(request)
+        from api.materialised_listing import listing_body
+
+        body = listing_body(request, lambda model: item_variant(model, fields))
+        if body is not None:
+            return self._json(body, "HIT")
         queryset = self.get_queryset()
         self.check_query_parameters(queryset)
         queryset = self.filter_queryset(queryset)

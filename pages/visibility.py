@@ -9,7 +9,7 @@ widens what it returns, so a shared response cache cannot hand private content t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Q
@@ -41,7 +41,12 @@ def _hidden_roots() -> list[str]:
         pk__in=PageViewRestriction.objects.values("page_id")
     ).values_list("path", flat=True)
     parts = [qs.order_by() for qs in (unpublished, expired, restricted)]
-    paths = sorted({p for p in parts[0].union(*parts[1:]) if len(p) > Page.steplen})
+    return collapse_hidden_paths(parts[0].union(*parts[1:]))
+
+
+def collapse_hidden_paths(paths: Iterable[str]) -> list[str]:
+    """The topmost of these hidden pages' paths (the tree's root, never served, dropped)."""
+    paths = sorted({p for p in paths if len(p) > Page.steplen})
     # Collapse nested subtrees: a path under an already-hidden path adds nothing.
     roots: list[str] = []
     for path in paths:
