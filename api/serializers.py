@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from rest_framework.fields import Field
-from wagtail.api.v2.serializers import BaseSerializer
+from wagtail.api.v2.serializers import BaseSerializer, TagsField
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
+from wagtail.images.api.v2.serializers import ImageSerializer as WagtailImageSerializer
 
 from api.fields import locale_code, model_representation
 from pages.routing import public_path
@@ -108,6 +109,46 @@ class PageSerializer(WagtailPageSerializer):
         return super().to_representation(instance)
 
 
+def tags_by_object(model, ids: list) -> dict:
+    """Tag names of each of these objects (a taggit manager named `tags`), in one query and in
+    the order and form of Wagtail's `TagsField` (sorted by name in the database, distinct)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    through = model.tags.through
+    rows = (
+        through.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=ids
+        )
+        .order_by("tag__name")
+        .values_list("object_id", "tag__name")
+    )
+    found: dict = {pk: [] for pk in ids}
+    for object_id, name in rows:
+        names = found.setdefault(object_id, [])
+        if name not in names:
+            names.append(name)
+    return found
+
+
+class PrefetchedTagsField(TagsField):
+    """Wagtail's TagsField, reading the tags a listing loaded for all its objects at once."""
+
+    def to_representation(self, value):
+        loaded = self.context.get("tags_by_object")
+        instance = getattr(value, "instance", None)
+        if loaded is None or instance is None or instance.pk not in loaded:
+            return super().to_representation(value)
+        return list(loaded[instance.pk])
+
+
+class ImageSerializer(WagtailImageSerializer):
+    def build_property_field(self, field_name, model_class):
+        field_class, kwargs = super().build_property_field(field_name, model_class)
+        if field_class is TagsField:
+            return PrefetchedTagsField, kwargs
+        return field_class, kwargs
+
+
 class LocaleCodeField(Field):
     def __init__(self, **kwargs):
         kwargs.update(source="*", read_only=True)
@@ -138,4 +179,4 @@ class SnippetSerializer(BaseSerializer):
         return data
 
 
-__all__ = ["PageSerializer", "SnippetSerializer"]
+__all__ = ["ImageSerializer", "PageSerializer", "SnippetSerializer", "tags_by_object"]

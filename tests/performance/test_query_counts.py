@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from media.models import CustomRendition
+from media.models import CustomImage, CustomRendition
 from pages.models import CaseStudyPage
+from tests.factories import ImageFactory, image_file
 
 from .conftest import add_case_study, make_cities, make_image, make_networks
 
@@ -128,3 +129,21 @@ def test_a_listing_of_twenty_pages_makes_missing_renditions_once_and_then_never_
     assert second.status_code == 200
     assert CustomRendition.objects.count() == made
     assert second.json()["items"] == first.json()["items"]
+
+
+def test_images_listing_queries_do_not_grow_with_listed_images_and_their_tags(count_queries):
+    for n in range(20):
+        image = ImageFactory(title=f"Tagged {n}", file=image_file(size=(48, 32)))
+        image.tags.add("zebra", f"tag {n:02d}", "apple")
+    params = {"fields": "tags", "order": "-id"}
+    _two, two_queries = count_queries("/api/v2/images/", **params, limit=2)
+    twenty, twenty_queries = count_queries("/api/v2/images/", **params, limit=20)
+    assert twenty_queries == two_queries
+    items = twenty.json()["items"]
+    assert len(items) == 20
+    for item in items[:3]:
+        image = CustomImage.objects.get(pk=item["id"])
+        # As Wagtail lists them: sorted by name, and the same as on the image's own detail.
+        assert item["meta"]["tags"] == sorted(image.tags.names())
+        detail = count_queries(f"/api/v2/images/{image.pk}/")[0].json()
+        assert detail["meta"]["tags"] == item["meta"]["tags"]
