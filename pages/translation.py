@@ -99,7 +99,7 @@ def out_of_date(source: TranslationSource, instance: models.Model | None = None)
 def translation_made_from(obj: models.Model) -> Translation | None:
     """The enabled wagtail-localize Translation whose target `obj` is, if any."""
     translation_key = getattr(obj, "translation_key", None)
-    if translation_key is None:
+    if translation_key is None or not _is_translation_target(translation_key, obj.locale_id):
         return None
     return (
         Translation.objects.filter(
@@ -109,6 +109,29 @@ def translation_made_from(obj: models.Model) -> Translation | None:
         .select_related("source", "source__locale")
         .first()
     )
+
+
+def _is_translation_target(translation_key: Any, locale_id: Any) -> bool:
+    """Whether an enabled Translation targets this object (the conditions of
+    `translation_made_from`), in one plain statement: most objects shown (every source, every
+    object nobody translated) are not, and building the ORM query with its joins cost more
+    than the rest of a partner city's detail."""
+    from django.db import connection
+
+    key = TranslationSource._meta.get_field("object_id").get_db_prep_value(
+        translation_key, connection
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_TARGET_SQL, [key, locale_id, locale_id])
+        return cursor.fetchone() is not None
+
+
+_TARGET_SQL = (
+    "SELECT 1 FROM wagtail_localize_translation t"
+    " JOIN wagtail_localize_translationsource s ON s.id = t.source_id"
+    " WHERE s.object_id = %s AND t.target_locale_id = %s AND t.enabled"
+    " AND NOT (s.locale_id = %s) LIMIT 1"
+)
 
 
 def translation_out_of_date(obj: models.Model) -> bool | None:
