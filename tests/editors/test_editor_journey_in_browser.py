@@ -62,7 +62,8 @@ def admin_server(django_db_setup, django_db_blocker):
     database. Not pytest-django's `live_server`: that one forces a flushing transactional
     database, which would throw away the seed and the Editors/Reviewers migration data."""
     from django.db import connection
-    from pytest_django.live_server_helper import LiveServer
+
+    from tests.live_server import serial_live_server
 
     if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
         pytest.skip(
@@ -70,7 +71,7 @@ def admin_server(django_db_setup, django_db_blocker):
             "Django does only for an in-memory SQLite test database (unset DATABASE_URL)"
         )
     with django_db_blocker.unblock():
-        server = LiveServer("localhost")
+        server = serial_live_server("localhost")
     server._live_server_modified_settings.enable()
     yield server
     server._live_server_modified_settings.disable()

@@ -72,10 +72,10 @@ def ensure_tree_roots() -> None:
 def api_server(django_db_setup, django_db_blocker):
     """The seeded API (as `make run` loads it) and an editor, on a live server thread."""
     from django.contrib.auth import get_user_model
-    from pytest_django.live_server_helper import LiveServer
 
     from pages.models import CaseStudyPage
     from pages.seed import SeedLoader, load_seed_file
+    from tests.live_server import serial_live_server
 
     with django_db_blocker.unblock():
         ensure_tree_roots()  # transactional tests before this one may have flushed everything
@@ -83,7 +83,7 @@ def api_server(django_db_setup, django_db_blocker):
         if not get_user_model().objects.filter(username=EDITOR[0]).exists():
             get_user_model().objects.create_superuser(EDITOR[0], "be@example.com", EDITOR[1])
         lille = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
-        server = LiveServer("localhost")
+        server = serial_live_server("localhost")
     server._live_server_modified_settings.enable()
     yield SimpleNamespace(url=server.url, lille_pk=lille.pk, editor=EDITOR)
     server._live_server_modified_settings.disable()
