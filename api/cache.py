@@ -77,6 +77,11 @@ class Recorder:
     # earliest scheduled expiry of a page shown: the response must not outlive it
     expires: float | None = None
 
+    def note_expiry(self, moment: float | None) -> None:
+        """A page shown expires at `moment` (a timestamp): keep the earliest."""
+        if moment is not None and (self.expires is None or moment < self.expires):
+            self.expires = moment
+
 
 _recorder: contextvars.ContextVar[Recorder | None] = contextvars.ContextVar(
     "api_cache_recorder", default=None
@@ -136,9 +141,7 @@ def _record_fields(recorder: Recorder, pk: Any, fields: dict[str, Any]) -> None:
         recorder.pages[pk] = (fields["path"], fields["translation_key"])
     expire_at = fields.get("expire_at")
     if expire_at is not None:
-        moment = expire_at.timestamp()
-        if recorder.expires is None or moment < recorder.expires:
-            recorder.expires = moment
+        recorder.note_expiry(expire_at.timestamp())
 
 
 def record_page(pk: Any, path: str, translation_key: Any, expire_at: Any) -> None:

@@ -139,9 +139,7 @@ def read(page_ids: Iterable[int], variant: str, host: str) -> dict[int, bytes]:
         if with_tags and recorder is not None:
             recorder.tags.update(row[3])
             if row[2] is not None:
-                moment = row[2].timestamp()
-                if recorder.expires is None or moment < recorder.expires:
-                    recorder.expires = moment
+                recorder.note_expiry(row[2].timestamp())
     return found
 
 
@@ -162,8 +160,7 @@ def capture() -> Iterator[Recorder]:
     if outer is not None:
         outer.tags.update(inner.tags)
         outer.pages.update(inner.pages)
-        if inner.expires is not None and (outer.expires is None or inner.expires < outer.expires):
-            outer.expires = inner.expires
+        outer.note_expiry(inner.expires)
 
 
 def store(

@@ -267,9 +267,7 @@ def listing_body(request, variant_of) -> bytes | None:
                 recorder.tags.update(stored_tags)
                 expires = _datetime(row[4])
                 if expires is not None:
-                    moment = expires.timestamp()
-                    if recorder.expires is None or moment < recorder.expires:
-                        recorder.expires = moment
+                    recorder.note_expiry(expires.timestamp())
     if with_tags:
         # The ORM path loads every candidate site's root page (Site.find_for_request selects
         # it), and the response cache records it: so does this one.
