@@ -362,15 +362,22 @@ def machine() -> str:
 LOAD_AT_START = " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def report(endpoints: list[Endpoint], engine: str, tool: str, duration: int) -> str:
-    # Each server's rows against that server's own ceiling (measured first on it).
-    tops = {e.mode: e.results[32]["rps"] for e in endpoints if e.key == "ceiling"}
+def measured_on(engine: str) -> str:
+    """The opening of every results section: when, at which commit, on what machine."""
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    lines = [
+    return (
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
-        f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers, production "
+        f"on {machine()}; {engine}"
+    )
+
+
+def report(endpoints: list[Endpoint], engine: str, tool: str, duration: int) -> str:
+    # Each server's rows against that server's own ceiling (measured first on it).
+    tops = {e.mode: e.results[32]["rps"] for e in endpoints if e.key == "ceiling"}
+    lines = [
+        f"{measured_on(engine)}; gunicorn with {WORKERS} sync workers, production "
         f"settings, response cache off; {tool}, {duration} s per cell after a 1 s warm-up. "
         "Rows marked materialised come from a second server with API_MATERIALISED_ENABLED=true "
         "(stored page representations), the others from one with it off (every request "
@@ -616,12 +623,8 @@ def cache_report(
     tool: str,
     duration: int,
 ) -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     lines = [
-        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
-        f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers, production settings, "
+        f"{measured_on(engine)}; gunicorn with {WORKERS} sync workers, production settings, "
         f"response cache on, in {backend}, materialised pages on; {tool}, {duration} s per "
         f"cell after warming both workers. At 32 connections each row was measured in "
         f"{CACHE_ROUNDS} rounds, right after this server's ceiling in the same round; the table "
@@ -852,12 +855,8 @@ def scale_main(args) -> None:
             ratio = big / seed if seed else float("inf")
             rows.append((key, label, paths["20k"][key][1], seed, big, ratio, rps))
             print(f"   {key:14} seed p50 {seed:7.2f} ms  20k p50 {big:7.2f} ms  ratio {ratio:.2f}")
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     lines = [
-        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit `{commit}` "
-        f"on {machine()}; {engine}; gunicorn with {WORKERS} sync workers per site, production "
+        f"{measured_on(engine)}; gunicorn with {WORKERS} sync workers per site, production "
         f"settings, response cache and materialised pages off (every request renders); {tool}, 1 connection, {args.duration} s per cell, "
         f"{SCALE_ROUNDS} rounds alternating between the two sites, medians. Seed's size: the "
         f"seed + {sizes['seed']} bench case studies; large: the seed + {sizes['20k']:,}.",
