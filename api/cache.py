@@ -289,7 +289,7 @@ def _still_current(key: str, entry: dict, epoch: str | None) -> bool:
     """Whether no tag of a stored response has changed since it was stored."""
     if epoch is not None and entry.get("epoch") == epoch:
         return True  # nothing at all has changed since its tags were last found current
-    keys = entry.get("tag_keys") or {_tag_key(tag): tok for tag, tok in entry["tags"].items()}
+    keys = {_tag_key(tag): token for tag, token in entry["tags"].items()}
     tokens = tag_cache().get_many(list(keys))
     if not all(tokens.get(tag_key) == token for tag_key, token in keys.items()):
         return False
@@ -382,7 +382,6 @@ class ResponseCacheMixin:
             fresh = all(_token_time(token) < started - RACE_MARGIN_NS for token in tokens.values())
             if fresh and timeout > 0:
                 entry["tags"] = tokens
-                entry["tag_keys"] = {_tag_key(tag): token for tag, token in tokens.items()}
                 entry["epoch"] = epoch
                 entry["until"] = now + timeout
                 response_cache().set(key, entry, timeout)
