@@ -21,6 +21,14 @@ epoch is unchanged no tag can have changed since, so a hit reads the response an
 in one round trip (one MGET on Redis) instead of also reading every tag (a hub detail has
 about 70). After any change the next hit checks its tags, and if they are still current
 stores the response again under the new epoch.
+
+The lookup and the store happen in `ResponseCacheMiddleware`, placed right after CORS and
+security in the middleware stack: a hit or a `304` is answered without the rest of the stack
+(sessions, locale, CSRF, CSP, the API guard's database snapshot, URL resolution, the view).
+A stored answer therefore carries the headers that the rest of the stack added when it was
+rendered (CSP, `X-Frame-Options`, `Content-Language`, `Vary`); the view records the tags and
+builds the entry, and the middleware stores it once the response has come back out through
+the stack.
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -50,7 +60,21 @@ EPOCH_KEY = "apitag-epoch"
 RACE_MARGIN_NS = 500_000_000
 PREVIEW_PARAMS = ("preview_token",)
 PREVIEW_HEADERS = ("HTTP_PREVIEW_TOKEN", "HTTP_X_PREVIEW_TOKEN")
-STORED_HEADERS = ("Content-Type", "Location", "Vary", "Allow")
+# Only the v2 endpoints (ResponseCacheMixin) are cached; the middleware looks nowhere else,
+# so health checks, the OpenAPI document and the v3 preview never pay a cache round trip.
+CACHED_PATH_PREFIX = "/api/v2/"
+# Headers of a stored answer that are made afresh for every answer (or must not be replayed).
+PER_ANSWER_HEADERS = frozenset(
+    {
+        "date",
+        "content-length",
+        "x-cache",
+        "etag",
+        "last-modified",
+        "cache-control",
+        "x-materialised",
+    }
+)
 CACHEABLE_STATUSES = {200, 301, 302}
 
 
@@ -194,18 +218,25 @@ def current_epoch() -> str:
     return epoch
 
 
-def current_tokens(tags: Iterable[str]) -> dict[str, str]:
-    """Tokens of these tags; a tag never seen gets a token dated 0 (it has not changed)."""
-    keys = {tag: _tag_key(tag) for tag in tags}
+def current_tokens(tags: Iterable[str], known: dict[str, str] | None = None) -> dict[str, str]:
+    """Tokens of these tags; a tag never seen gets a token dated 0 (it has not changed).
+
+    `known`: tokens already read in this request, before the render (while checking the stale
+    entry of the same key). A token read earlier is at worst older than the current one, and
+    the entry stored with it is then refused at its next check, never served stale."""
+    tags, known = set(tags), known or {}
+    keys = {tag: _tag_key(tag) for tag in tags if tag not in known}
     store = tag_cache()
-    found = store.get_many(keys.values())
+    found = store.get_many(keys.values()) if keys else {}
     for key in keys.values():
         if key not in found:
             token = f"0:{uuid.uuid4().hex[:12]}"
             if not store.add(key, token, timeout=None):
                 token = store.get(key, token)
             found[key] = token
-    return {tag: found[key] for tag, key in keys.items()}
+    tokens = {tag: token for tag, token in known.items() if tag in tags}
+    tokens.update((tag, found[key]) for tag, key in keys.items())
+    return tokens
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -225,17 +256,27 @@ def is_private_request(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def cache_key(request: HttpRequest) -> str:
+def request_language(request: HttpRequest) -> str:
+    """The language LocaleMiddleware will activate for this request, decided as it decides
+    (`django.middleware.locale`), for the middleware that runs before it. The view checks that
+    the language it ran in is this one before anything is stored under it."""
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    if (
+        i18n_patterns_used
+        and not prefixed_default_language
+        and not translation.get_language_from_path(request.path_info)
+    ):
+        return settings.LANGUAGE_CODE  # every /api/ path: no language prefix
+    return translation.get_language_from_request(request, check_path=i18n_patterns_used)
+
+
+def cache_key(request: HttpRequest, language: str) -> str:
     query = sorted(request.GET.lists())
-    raw = "|".join(
-        [
-            request.get_host().lower(),
-            request.path,
-            repr(query),
-            translation.get_language() or "",
-        ]
-    )
-    return "apiresp:" + hashlib.sha256(raw.encode()).hexdigest()
+    raw = "|".join([request.get_host().lower(), request.path, repr(query), language])
+    # "apiresp2": entries carry the whole stack's headers (entries of the view-level cache,
+    # "apiresp", did not, and are never read).
+    return "apiresp2:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def make_etag(body: bytes) -> str:
@@ -273,35 +314,99 @@ def _public_headers(response: HttpResponse, entry: dict) -> HttpResponse:
 
 def _answer(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
     if _not_modified(request, entry["etag"], entry["last_modified"]):
+        # RFC 9110 15.4.5: the validators, Cache-Control and Vary the 200 would carry; no
+        # representation metadata.
         response = HttpResponseNotModified()
-        for name in ("Vary",):
-            if name in entry["headers"]:
-                response[name] = entry["headers"][name]
+        if "Vary" in entry["headers"]:
+            response["Vary"] = entry["headers"]["Vary"]
     else:
         response = HttpResponse(entry["body"], status=entry["status"])
         for name, value in entry["headers"].items():
             response[name] = value
+        response["Content-Length"] = str(len(entry["body"]))  # as CommonMiddleware sets it
     response["X-Cache"] = state
     return _public_headers(response, entry)
 
 
-def _still_current(key: str, entry: dict, epoch: str | None) -> bool:
-    """Whether no tag of a stored response has changed since it was stored."""
+def _check(key: str, entry: dict, epoch: str | None) -> tuple[bool, dict[str, str]]:
+    """Whether no tag of a stored response has changed since it was stored, and the tag tokens
+    read to find out (none while the epoch is the entry's)."""
     if epoch is not None and entry.get("epoch") == epoch:
-        return True  # nothing at all has changed since its tags were last found current
-    keys = {_tag_key(tag): token for tag, token in entry["tags"].items()}
-    tokens = tag_cache().get_many(list(keys))
-    if not all(tokens.get(tag_key) == token for tag_key, token in keys.items()):
-        return False
+        return True, {}  # nothing at all has changed since its tags were last found current
+    keys = {_tag_key(tag): tag for tag in entry["tags"]}
+    found = tag_cache().get_many(list(keys))
+    tokens = {tag: found[tag_key] for tag_key, tag in keys.items() if tag_key in found}
+    if any(tokens.get(tag) != token for tag, token in entry["tags"].items()):
+        return False, tokens
     left = int(entry.get("until", 0) - time.time())
     if epoch is not None and left > 0:
         # Current as of this epoch (read before the tags): later hits read only the epoch.
         response_cache().set(key, {**entry, "epoch": epoch}, left)
-    return True
+    return True, tokens
+
+
+@dataclass
+class Lookup:
+    """What the middleware found for a request that missed, for the view to store under."""
+
+    key: str
+    language: str
+    epoch: str | None
+    # tag -> token, read before the render while checking a stale entry of this key
+    known_tokens: dict[str, str]
+    # set by the view: (the response it answered, its entry, seconds to keep it or None)
+    pending: tuple[HttpResponse, dict, int | None] | None = None
+
+
+class ResponseCacheMiddleware:
+    """Answer public GETs of the v2 API from the response cache before the rest of the stack
+    runs; store what the view rendered once the response has come back out through it.
+
+    Sits after CORS (whose headers depend on each request's Origin) and SecurityMiddleware
+    (HTTPS redirect, security headers), before everything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            not request.path.startswith(CACHED_PATH_PREFIX)
+            or not settings.API_CACHE_ENABLED
+            or is_private_request(request)
+        ):
+            return self.get_response(request)
+        try:
+            language = request_language(request)
+            key = cache_key(request, language)
+        except DisallowedHost:
+            return self.get_response(request)  # the stack answers 400
+        found = response_cache().get_many([key, EPOCH_KEY])  # one round trip
+        entry, epoch = found.get(key), found.get(EPOCH_KEY)
+        known: dict[str, str] = {}
+        if entry is not None and (entry["expires"] or float("inf")) > time.time():
+            current, known = _check(key, entry, epoch)
+            if current:
+                return _answer(request, entry, "HIT")
+        request.api_cache = lookup = Lookup(key, language, epoch, known)
+        response = self.get_response(request)
+        if lookup.pending is None or lookup.pending[0] is not response:
+            return response  # not rendered by a cached view (or replaced on the way out)
+        _, entry, timeout = lookup.pending
+        entry["headers"] = {
+            name: value
+            for name, value in response.items()
+            if name.lower() not in PER_ANSWER_HEADERS
+        }
+        if timeout and "Set-Cookie" not in response:
+            response_cache().set(key, entry, timeout)
+        if _not_modified(request, entry["etag"], entry["last_modified"]):
+            return _answer(request, entry, response["X-Cache"])
+        return response
 
 
 class ResponseCacheMixin:
-    """Serve API GETs from the response cache; add ETag, Last-Modified, Cache-Control, Vary.
+    """Record what an API GET's response is built from, and hand it to
+    `ResponseCacheMiddleware` to store; add ETag, Last-Modified, Cache-Control, Vary.
 
     Requests with credentials or a preview token bypass the cache entirely and are answered
     `Cache-Control: private, no-store`."""
@@ -334,16 +439,6 @@ class ResponseCacheMixin:
             response["X-Cache"] = "BYPASS"
             return response
 
-        enabled = getattr(settings, "API_CACHE_ENABLED", True)
-        key = cache_key(request)
-        epoch = None
-        if enabled:
-            found = response_cache().get_many([key, EPOCH_KEY])  # one round trip
-            entry, epoch = found.get(key), found.get(EPOCH_KEY)
-            if entry is not None and (entry["expires"] or float("inf")) > time.time():
-                if _still_current(key, entry, epoch):
-                    return _answer(request, entry, "HIT")
-
         started = time.time_ns()
         now = started / 1e9
         action = getattr(self, "action_map", {}).get(request.method.lower())
@@ -363,31 +458,36 @@ class ResponseCacheMixin:
         entry = {
             "body": response.content,
             "status": response.status_code,
-            "headers": {name: response[name] for name in STORED_HEADERS if name in response},
+            "headers": {name: response[name] for name in ("Vary",) if name in response},
             "etag": make_etag(response.content),
             "last_modified": now,
             "expires": recorder.expires,
         }
-        state = "MISS"
-        # A run the API guard makes only for its writes is never answered, and may have read
-        # a page half-way through a publish (cms.middleware): it is not stored either.
-        if enabled and not getattr(request, "writes_only", False):
-            # Read before the tags (here, or above before the render): a change made after
-            # this read moves the epoch, so the entry is checked against its tags again.
-            epoch = epoch or current_epoch()
-            tokens = current_tokens(self.response_cache_tags(action, recorder))
-            timeout = settings.API_CACHE_TIMEOUT
-            if recorder.expires is not None:
-                timeout = min(timeout, int(recorder.expires - now))
-            fresh = all(_token_time(token) < started - RACE_MARGIN_NS for token in tokens.values())
-            if fresh and timeout > 0:
-                entry["tags"] = tokens
-                entry["epoch"] = epoch
-                entry["until"] = now + timeout
-                response_cache().set(key, entry, timeout)
-            else:
-                state = "MISS-UNSTORED"
-        if _not_modified(request, entry["etag"], entry["last_modified"]):
-            return _answer(request, entry, state)
-        response["X-Cache"] = state
+        lookup: Lookup | None = getattr(request, "api_cache", None)
+        if lookup is None or getattr(request, "writes_only", False):
+            # The cache is off, or this run is one the API guard makes only for its writes: it
+            # is never answered, and may have read a page half-way through a publish
+            # (cms.middleware), so it is not stored either.
+            if _not_modified(request, entry["etag"], entry["last_modified"]):
+                return _answer(request, entry, "MISS")
+            response["X-Cache"] = "MISS"
+            return _public_headers(response, entry)
+
+        timeout = None
+        # Read before the tags (by the middleware, before the render): a change made after
+        # this read moves the epoch, so the entry is checked against its tags again.
+        epoch = lookup.epoch or current_epoch()
+        tokens = current_tokens(self.response_cache_tags(action, recorder), lookup.known_tokens)
+        seconds = settings.API_CACHE_TIMEOUT
+        if recorder.expires is not None:
+            seconds = min(seconds, int(recorder.expires - now))
+        fresh = all(_token_time(token) < started - RACE_MARGIN_NS for token in tokens.values())
+        # The language it ran in must be the one the key was made with (request_language).
+        if fresh and seconds > 0 and translation.get_language() == lookup.language:
+            entry.update(tags=tokens, epoch=epoch, until=now + seconds)
+            timeout = seconds
+        response["X-Cache"] = "MISS" if timeout else "MISS-UNSTORED"
+        # The middleware stores the entry with the headers the rest of the stack adds, and
+        # answers 304 to a conditional request once it has them.
+        lookup.pending = (response, entry, timeout)
         return _public_headers(response, entry)

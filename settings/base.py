@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Hits and 304s of the v2 API are answered here, before sessions, locale, the API guard's
+    # snapshot and the view (api/cache.py); after CORS and security, which apply to them too.
+    "api.cache.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.middleware.APIGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.test import override_settings
 
 from tests.factories import PartnerCityFactory
@@ -136,3 +137,101 @@ def test_a_cached_response_outlives_unrelated_changes_but_not_its_own(api, commi
     assert response["X-Cache"] == "MISS"
     assert response.json()["name"] == "Kept city, renamed"
     assert api.get(url)["X-Cache"] == "HIT"
+
+
+def test_a_cached_answer_carries_every_header_the_first_answer_had(api, hub):
+    """Hits are answered before sessions, locale, CSP and the view run (ResponseCacheMiddleware),
+    so the stored answer must bring the headers those added the first time."""
+    url = f"/api/v2/pages/{hub.pk}/"
+    first = api.get(url, HTTP_ORIGIN="http://127.0.0.1:3000")
+    hit = api.get(url, HTTP_ORIGIN="http://127.0.0.1:3000")
+    assert (first["X-Cache"], hit["X-Cache"]) == ("MISS", "HIT")
+    per_answer = {"x-cache", "x-materialised"}
+
+    def headers(response):
+        return {
+            name.lower(): value
+            for name, value in response.items()
+            if name.lower() not in per_answer
+        }
+
+    assert headers(hit) == headers(first)
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "X-Content-Type-Options",
+    ):
+        assert hit[name], name
+    assert "Accept-Language" in hit["Vary"] and "origin" in hit["Vary"].lower()
+    assert hit.json() == first.json()
+
+
+def test_a_conditional_request_that_misses_the_cache_gets_a_304_and_fills_it(api, hub):
+    url = f"/api/v2/pages/{hub.pk}/"
+    etag = api.get(url)["ETag"]
+    caches["api"].clear()  # evicted, or another server's first read after a deploy
+
+    revalidated = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated["X-Cache"] == "MISS" and revalidated["ETag"] == etag
+
+    # What was stored is the whole 200 answer, not the 304.
+    hit = api.get(url)
+    assert hit.status_code == 200 and hit["X-Cache"] == "HIT"
+    assert hit["Content-Type"] == "application/json" and hit.json()["id"] == hub.pk
+
+
+def test_a_save_made_while_a_response_renders_is_not_hidden_by_it(api, committed, monkeypatch):
+    """A miss after a change reuses the tag tokens it read before rendering: a save that lands
+    during the render must still show on the next read."""
+    from api.cache import ResponseCacheMixin
+
+    city = PartnerCityFactory(name="Raced city")
+    url = f"/api/v2/partner-cities/{city.pk}/"
+    api.get(url)
+    city.name = "Raced city, renamed"
+    committed(city.save)  # the stored answer is now stale: the next read checks its tags
+
+    tags_of = ResponseCacheMixin.response_cache_tags
+    saved = []
+
+    def save_after_the_render(self, action, recorder):
+        if not saved:
+            saved.append(True)
+            city.name = "Raced city, third name"
+            committed(city.save)
+        return tags_of(self, action, recorder)
+
+    monkeypatch.setattr(ResponseCacheMixin, "response_cache_tags", save_after_the_render)
+    raced = api.get(url)
+    assert raced.json()["name"] == "Raced city, renamed"  # rendered before the save landed
+    monkeypatch.setattr(ResponseCacheMixin, "response_cache_tags", tags_of)
+    assert api.get(url).json()["name"] == "Raced city, third name"
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/api/v2/pages/", {}),
+        ("/api/v2/pages/", {"HTTP_ACCEPT_LANGUAGE": "fr"}),
+        ("/api/v2/pages/", {"HTTP_COOKIE": "django_language=fr"}),
+        ("/fr/", {}),
+        ("/fr/", {"HTTP_ACCEPT_LANGUAGE": "de"}),
+        ("/", {"HTTP_ACCEPT_LANGUAGE": "fr"}),
+        ("/xx/", {"HTTP_ACCEPT_LANGUAGE": "fr;q=0.9, de"}),
+    ],
+)
+def test_the_cache_decides_a_requests_language_as_the_locale_middleware_does(rf, path, headers):
+    """The cache key is made before LocaleMiddleware runs; it must name the language the view
+    then runs in (the view also refuses to store under a key whose language differs)."""
+    from django.middleware.locale import LocaleMiddleware
+    from django.utils import translation
+
+    from api.cache import request_language
+
+    request = rf.get(path, **headers)
+    expected = request_language(request)
+    with translation.override(None):
+        LocaleMiddleware(lambda r: None).process_request(request)
+        assert translation.get_language() == expected
