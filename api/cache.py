@@ -13,7 +13,8 @@ page details `children:<path>` (the hub's teasers) and `translations:<key>`.
 Each tag has a token in the cache; a change replaces the tokens of the tags it touches
 (`api.cache_invalidation`), and a stored response is served only while every token it was
 stored with is still current. Tokens carry the time they were set: a response whose render
-began before one of its tags changed is not stored, because it may have read the old rows.
+began before one of its tags changed is not stored, because it may have read the old rows
+(unless the token was read before the render began: then a later change replaces it).
 
 Every change also replaces one *epoch* token, kept beside the responses (after the tags).
 A stored response remembers the epoch read before its tag tokens were checked; while the
@@ -481,7 +482,15 @@ class ResponseCacheMixin:
         seconds = settings.API_CACHE_TIMEOUT
         if recorder.expires is not None:
             seconds = min(seconds, int(recorder.expires - now))
-        fresh = all(_token_time(token) < started - RACE_MARGIN_NS for token in tokens.values())
+        # A token read before the render (known) is safe whatever its age: a change committed
+        # after that read replaces it, and the entry fails its next check. A token read after
+        # the render may belong to a change the render missed: only one older than the render
+        # (by the clock-skew margin) proves the render saw it.
+        known = lookup.known_tokens
+        fresh = all(
+            known.get(tag) == token or _token_time(token) < started - RACE_MARGIN_NS
+            for tag, token in tokens.items()
+        )
         # The language it ran in must be the one the key was made with (request_language).
         if fresh and seconds > 0 and translation.get_language() == lookup.language:
             entry.update(tags=tokens, epoch=epoch, until=now + seconds)

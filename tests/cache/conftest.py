@@ -8,7 +8,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _no_clock_skew_margin(monkeypatch):
     """One machine, one clock: a response rendered after a change may be stored at once.
-    (`test_race` checks the margin itself.)"""
+    (`clock_skew_margin` in test_http_caching restores it for the tests of the margin.)"""
     monkeypatch.setattr("api.cache.RACE_MARGIN_NS", 0)
 
 

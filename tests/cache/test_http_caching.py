@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
@@ -235,3 +237,37 @@ def test_the_cache_decides_a_requests_language_as_the_locale_middleware_does(rf,
     with translation.override(None):
         LocaleMiddleware(lambda r: None).process_request(request)
         assert translation.get_language() == expected
+
+
+@pytest.fixture
+def clock_skew_margin(monkeypatch):
+    monkeypatch.setattr("api.cache.RACE_MARGIN_NS", 500_000_000)
+
+
+def test_a_render_that_may_have_missed_a_change_is_not_stored(api, committed, clock_skew_margin):
+    """Tag tokens read after a render began, younger than the clock-skew margin, may be those of
+    a change the render did not see (another server's clock): that answer is not kept."""
+    city = PartnerCityFactory(name="Just saved")
+    city.name = "Just saved, renamed"
+    committed(city.save)
+    url = f"/api/v2/partner-cities/{city.pk}/"
+    first = api.get(url)
+    assert first.json()["name"] == "Just saved, renamed"
+    assert first["X-Cache"] == "MISS-UNSTORED"
+    assert api.get(url)["X-Cache"].startswith("MISS")
+
+
+def test_the_first_read_after_a_change_refills_the_cache_at_once(api, committed, clock_skew_margin):
+    """The read that finds a stored answer out of date read its tags' tokens before rendering:
+    a change after that read would replace them, so its answer is kept even within the margin."""
+    city = PartnerCityFactory(name="Cached city")
+    url = f"/api/v2/partner-cities/{city.pk}/"
+    time.sleep(0.6)  # past the margin of its creation: the first read is stored
+    assert api.get(url)["X-Cache"] == "MISS"
+    assert api.get(url)["X-Cache"] == "HIT"
+    city.name = "Cached city, renamed"
+    committed(city.save)
+    after = api.get(url)
+    assert after["X-Cache"] == "MISS" and after.json()["name"] == "Cached city, renamed"
+    again = api.get(url)
+    assert again["X-Cache"] == "HIT" and again.json()["name"] == "Cached city, renamed"
