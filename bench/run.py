@@ -575,12 +575,18 @@ def warm_misses(base: str) -> None:
         http_get(base, f"/api/v2/pages/?type=pages.CaseStudyPage&limit=2&offset={offset}")
 
 
-def after_publish(env: dict[str, str], base: str, hub_pk: int, hub_path: str) -> list[dict]:
-    """Republish the hub with a new title from another process, then time the next request.
-    Round 0 warms up (the first publish in a run) and is reported but not counted."""
+def after_publish(
+    env: dict[str, str], base: str, uncached_base: str, hub_pk: int, hub_path: str
+) -> list[dict]:
+    """Republish the hub with a new title from another process, then time the next request on
+    the cache-on server and on a cache-off server (materialised, as the cache-on one), taking
+    turns at going first. Both are single requests on new connections after another process
+    wrote: the same measurement, so the cache's own cost is the difference. Round 0 warms up
+    (the first publish in a run) and is reported but not counted."""
     import json
 
-    warm_misses(base)
+    for server in (base, uncached_base):
+        warm_misses(server)
     _, _, body = http_get(base, hub_path)
     original = json.loads(body)["title"]
     rounds = []
@@ -591,7 +597,12 @@ def after_publish(env: dict[str, str], base: str, hub_pk: int, hub_path: str) ->
             _, before, _ = http_get(base, hub_path)
             script = PUBLISH_SCRIPT.format(pk=hub_pk, title=title)
             manage(env, "shell", "-v", "0", "-c", script)
+            cached_first = number % 2 == 0
+            if not cached_first:
+                uncached_ms, plain, plain_body = http_get(uncached_base, hub_path)
             first_ms, response, body = http_get(base, hub_path)
+            if cached_first:
+                uncached_ms, plain, plain_body = http_get(uncached_base, hub_path)
             next_ms, again, _ = http_get(base, hub_path)
             rounds.append(
                 {
@@ -602,12 +613,17 @@ def after_publish(env: dict[str, str], base: str, hub_pk: int, hub_path: str) ->
                     "fresh": response.status == 200 and json.loads(body)["title"] == title,
                     "next_ms": next_ms,
                     "next_state": again.getheader("X-Cache"),
+                    "uncached_ms": uncached_ms,
+                    "uncached_fresh": plain.status == 200
+                    and json.loads(plain_body)["title"] == title,
+                    "order": "cache on first" if cached_first else "cache off first",
                 }
             )
             print(
                 f"   publish {number}: first request {first_ms:.1f} ms "
                 f"({rounds[-1]['first_state']}, fresh: {rounds[-1]['fresh']}), "
-                f"next {next_ms:.1f} ms ({rounds[-1]['next_state']})"
+                f"cache off {uncached_ms:.1f} ms, next {next_ms:.1f} ms "
+                f"({rounds[-1]['next_state']})"
             )
     finally:
         manage(env, "shell", "-v", "0", "-c", PUBLISH_SCRIPT.format(pk=hub_pk, title=original))
@@ -673,16 +689,17 @@ def cache_report(
         "to the last byte; X-Materialised says whether the page's stored JSON was there):",
         "",
         "| Round | Before | First request (ms) | X-Cache | X-Materialised | Shows the new title "
-        "| Next request (ms) | X-Cache |",
-        "|---:|---|---:|---|---|---|---:|---|",
+        "| Next request (ms) | X-Cache | Cache off: first request (ms) | Order |",
+        "|---:|---|---:|---|---|---|---:|---|---:|---|",
     ]
     for number, r in enumerate(rounds):
         lines.append(
-            f"| {number or '0 (warm-up, not counted)'} | {r['before']} | {r['first_ms']:.1f} | {r['first_state']} "
-            f"| {r['materialised']} | {'yes' if r['fresh'] else '**no**'} | {r['next_ms']:.1f} "
-            f"| {r['next_state']} |"
+            f"| {number or '0 (warm-up, not counted)'} | {r['before']} | {r['first_ms']:.1f} "
+            f"| {r['first_state']} | {r['materialised']} | {'yes' if r['fresh'] else '**no**'} "
+            f"| {r['next_ms']:.1f} | {r['next_state']} | {r['uncached_ms']:.1f}"
+            f"{'' if r['uncached_fresh'] else ' (**stale**)'} | {r['order']} |"
         )
-    fresh = sum(r["fresh"] for r in rounds)
+    fresh = sum(r["fresh"] and r["uncached_fresh"] for r in rounds)
     rounds = rounds[1:]
     lines += [
         "",
@@ -697,25 +714,27 @@ def cache_report(
         if hits
         else ""
     )
-    reference = uncached.get("materialised")
     if not misses:
         lines.append(f"- Not compared: no first request after a publish was a miss{note}.")
-    elif reference is None:
-        lines.append(
-            f"- Not compared: the first uncached request after a publish took "
-            f"{statistics.median(misses):.1f} ms (median of {len(misses)}){note}, but this run "
-            "measured no uncached hub detail (see `--only`)."
-        )
-    else:
-        first = statistics.median(misses)
-        verdict = "PASS" if first <= reference else "FAIL"
+        return "\n".join(lines)
+    first = statistics.median(misses)
+    # The same event on the cache-off server, in the same rounds: the target's comparison.
+    same = statistics.median(r["uncached_ms"] for r in rounds)
+    verdict = "PASS" if first <= same else "FAIL"
+    lines.append(
+        f"- {verdict}: the first uncached request after a publish took {first:.1f} ms (median "
+        f"of {len(misses)}){note}; the first request after the same publishes on the cache-off "
+        f"server took {same:.1f} ms (median of {len(rounds)}; target: no more)."
+    )
+    reference = uncached.get("materialised")
+    if reference is not None:
         rendered = uncached.get("rendered")
         lines.append(
-            f"- {verdict}: the first uncached request after a publish took {first:.1f} ms "
-            f"(median of {len(misses)}){note}; the uncached hub detail in this run (response "
-            f"cache off, materialised like this server) has p50 {reference:.1f} ms at 1 client"
-            + (f", rendered {rendered:.1f} ms" if rendered is not None else "")
-            + " (target: no more than the uncached figure)."
+            f"- For scale: the uncached hub detail's p50 at 1 client under wrk (keep-alive, a "
+            f"warm worker, no write in between) was {reference:.1f} ms materialised"
+            + (f", {rendered:.1f} ms rendered" if rendered is not None else "")
+            + "; one request on a new connection from the bench's Python client costs more "
+            "than that even when it is a hit (the Next request column)."
         )
     return "\n".join(lines)
 
@@ -745,7 +764,9 @@ def cache_bench(
         if cached.get("REDIS_URL"):
             rounds = []
             if keys is None or "hub" in keys:
-                rounds = after_publish(cached, base, hub.pk, hub_path)
+                uncached_env = {**env, "API_MATERIALISED_ENABLED": "true"}
+                with gunicorn(uncached_env) as uncached_base:
+                    rounds = after_publish(cached, base, uncached_base, hub.pk, hub_path)
     section = cache_report(rows, rounds, uncached, engine, backend, tool, args.duration)
     print(section)
     if not args.no_write:
