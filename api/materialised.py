@@ -252,20 +252,33 @@ def forget(tags: set[str]) -> list[tuple[int, str, str]]:
 # --- rebuilding after a change --------------------------------------------------------------
 
 
+_handler = None
+
+
 def _internal_get(path: str, host: str) -> None:
+    """GET `path` as an anonymous client of `host` would, through the whole middleware stack:
+    the page's representation is stored, and so is the response cache's answer (with the
+    headers the stack adds), so the first reader after a publish is served from the cache."""
+    global _handler
     from urllib.parse import urlsplit
 
+    from django.core.handlers.base import BaseHandler
     from django.test import RequestFactory
-    from django.urls import resolve
+    from django.utils import translation
 
+    if _handler is None:
+        handler = BaseHandler()
+        handler.load_middleware()
+        _handler = handler
     parts = urlsplit(host)
     request = RequestFactory().get(
         path, HTTP_HOST=parts.netloc, secure=parts.scheme == "https", HTTP_ACCEPT=JSON_CONTENT_TYPE
     )
-    match = resolve(path)
-    response = match.func(request, *match.args, **match.kwargs)
-    if hasattr(response, "render"):
-        response.render()
+    # LocaleMiddleware activates the request's language: the editor's request that published
+    # keeps its own.
+    with translation.override(translation.get_language()):
+        response = _handler.get_response(request)
+    response.close()
 
 
 def rebuild_after_change(page_ids: Iterable[int], gone: list[tuple[int, str, str]]) -> None:

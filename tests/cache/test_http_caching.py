@@ -271,3 +271,22 @@ def test_the_first_read_after_a_change_refills_the_cache_at_once(api, committed,
     assert after["X-Cache"] == "MISS" and after.json()["name"] == "Cached city, renamed"
     again = api.get(url)
     assert again["X-Cache"] == "HIT" and again.json()["name"] == "Cached city, renamed"
+
+
+def test_a_page_just_published_is_served_from_the_cache_to_its_first_reader(
+    api, hub, committed, settings
+):
+    """After the commit the publishing process reads the page's detail through the whole stack
+    (api.materialised.rebuild_after_change): the answer it stores is the new one, with every
+    header, and the first reader gets it without a render."""
+    url = f"/api/v2/pages/{hub.pk}/"
+    before = api.get(url)
+    hub.title = "A hub just published"
+    committed(hub.save_revision().publish)
+
+    first = api.get(url)
+    assert first["X-Cache"] == "HIT"
+    assert first.json()["title"] == "A hub just published"
+    assert first["ETag"] != before["ETag"]
+    assert first["Content-Security-Policy"] == before["Content-Security-Policy"]
+    assert first["Content-Language"] == "en"
