@@ -398,7 +398,9 @@ class ResponseCacheMiddleware:
             for name, value in response.items()
             if name.lower() not in PER_ANSWER_HEADERS
         }
-        if timeout and "Set-Cookie" not in response:
+        if response.cookies:  # Set-Cookie (kept apart from the headers): for this client only
+            response["X-Cache"] = "MISS-UNSTORED"
+        elif timeout:
             response_cache().set(key, entry, timeout)
         if _not_modified(request, entry["etag"], entry["last_modified"]):
             return _answer(request, entry, response["X-Cache"])

@@ -290,3 +290,24 @@ def test_a_page_just_published_is_served_from_the_cache_to_its_first_reader(
     assert first["ETag"] != before["ETag"]
     assert first["Content-Security-Policy"] == before["Content-Security-Policy"]
     assert first["Content-Language"] == "en"
+
+
+class SetsACookie:
+    """A middleware below the cache that answers with a cookie (as a CSRF or session
+    middleware might for some client)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.set_cookie("visitor", "one-client-only")
+        return response
+
+
+def test_an_answer_that_sets_a_cookie_is_never_stored(api, hub, settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.cache.test_http_caching.SetsACookie"]
+    url = f"/api/v2/pages/{hub.pk}/"
+    assert api.get(url).cookies["visitor"].value == "one-client-only"
+    again = api.get(url)
+    assert again["X-Cache"] == "MISS-UNSTORED"  # rendered again: nobody else gets that cookie
