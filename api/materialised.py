@@ -277,8 +277,9 @@ def _internal_get(path: str, host: str) -> None:
     # LocaleMiddleware activates the request's language: the editor's request that published
     # keeps its own.
     with translation.override(translation.get_language()):
-        response = _handler.get_response(request)
-    response.close()
+        _handler.get_response(request)
+    # Not response.close(): it sends request_finished, which closes the database connection
+    # of the editor's request this runs in (after its commit).
 
 
 def rebuild_after_change(page_ids: Iterable[int], gone: list[tuple[int, str, str]]) -> None:
