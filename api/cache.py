@@ -461,7 +461,9 @@ class ResponseCacheMixin:
         entry = {
             "body": response.content,
             "status": response.status_code,
-            "headers": {name: response[name] for name in ("Vary",) if name in response},
+            # The 304 this view answers when no middleware lookup ran carries Vary; on the
+            # middleware's path the entry gets every header of the finished response.
+            "headers": {"Vary": response["Vary"]} if "Vary" in response else {},
             "etag": make_etag(response.content),
             "last_modified": now,
             "expires": recorder.expires,

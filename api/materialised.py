@@ -39,7 +39,7 @@ import datetime
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -252,24 +252,25 @@ def forget(tags: set[str]) -> list[tuple[int, str, str]]:
 # --- rebuilding after a change --------------------------------------------------------------
 
 
-_handler = None
+@cache
+def _middleware_stack():
+    """Django's request handler with the project's middleware, loaded once per process."""
+    from django.core.handlers.base import BaseHandler
+
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
 
 
 def _internal_get(path: str, host: str) -> None:
     """GET `path` as an anonymous client of `host` would, through the whole middleware stack:
     the page's representation is stored, and so is the response cache's answer (with the
     headers the stack adds), so the first reader after a publish is served from the cache."""
-    global _handler
     from urllib.parse import urlsplit
 
-    from django.core.handlers.base import BaseHandler
     from django.test import RequestFactory
     from django.utils import translation
 
-    if _handler is None:
-        handler = BaseHandler()
-        handler.load_middleware()
-        _handler = handler
     parts = urlsplit(host)
     request = RequestFactory().get(
         path, HTTP_HOST=parts.netloc, secure=parts.scheme == "https", HTTP_ACCEPT=JSON_CONTENT_TYPE
@@ -277,7 +278,7 @@ def _internal_get(path: str, host: str) -> None:
     # LocaleMiddleware activates the request's language: the editor's request that published
     # keeps its own.
     with translation.override(translation.get_language()):
-        _handler.get_response(request)
+        _middleware_stack().get_response(request)
     # Not response.close(): it sends request_finished, which closes the database connection
     # of the editor's request this runs in (after its commit).
 
