@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -9,6 +11,10 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from wagtail.api.v2.utils import BadRequestError
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
 
 
 def error_body(message: str, status: int) -> dict:
@@ -31,8 +37,21 @@ def exception_handler(exc, context):
     return None
 
 
-def json_error(message: str, status: int) -> JsonResponse:
-    return JsonResponse(error_body(message, status), status=status)
+def json_error(message: str, status: int, **headers: str) -> JsonResponse:
+    response = JsonResponse(error_body(message, status), status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def database_unavailable(request, exc: BaseException) -> JsonResponse:
+    """503 with Retry-After: the client may try again; nothing of the exception is shown."""
+    logger.warning("database unavailable for %s: %s", request.path, type(exc).__name__)
+    return json_error(
+        "The service is temporarily unavailable. Please retry shortly.",
+        503,
+        Retry_After=str(RETRY_AFTER_SECONDS),
+    )
 
 
 def handler404(request, exception=None):
@@ -51,8 +70,6 @@ def handler500(request):
     exc = sys.exc_info()[1]
     if isinstance(exc, (OperationalError, InterfaceError)):
         # Raised outside a view (a middleware's query): still a fast, retryable 503.
-        from cms.middleware import database_unavailable
-
         return database_unavailable(request, exc)
     if request.path.startswith("/api/"):
         return json_error("Internal server error.", 500)

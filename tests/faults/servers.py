@@ -128,9 +128,20 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused process cannot terminate
             self.process.terminate()
             self.process.wait(timeout=20)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: the process hangs; the kernel still accepts connections for it."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT: back with every key it held."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     @property
     def url(self) -> str:
