@@ -66,7 +66,13 @@ def cache_key(request: HttpRequest, generation_value: int) -> str:
     return f"api:{generation_value}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def cache_control(state: generation.State | None) -> str:
+def cache_control(state: generation.State | None) -> tuple[str, str | None]:
+    """`Cache-Control`, and `CDN-Cache-Control` (RFC 9213) for the CDN alone.
+
+    Browsers revalidate every answer (`max-age=0, must-revalidate`; a 304 is cheap), so none
+    shows a page from before a publish while it revalidates, as `stale-while-revalidate` let
+    them. Shared caches keep an answer `s-maxage` seconds (a purge ends that at once); a CDN
+    that reads its own field may also serve it stale while it revalidates."""
     s_maxage = settings.API_CACHE_S_MAXAGE
     stale = settings.API_CACHE_STALE_WHILE_REVALIDATE
     if state is not None and state.next_expiry is not None:
@@ -74,8 +80,9 @@ def cache_control(state: generation.State | None) -> str:
         left = int((state.next_expiry - timezone.now()).total_seconds())
         s_maxage, stale = min(s_maxage, max(left, 0)), 0
     if s_maxage <= 0:
-        return "public, max-age=0, no-cache"
-    return f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale}"
+        return "public, max-age=0, no-cache", None
+    cdn = f"max-age={s_maxage}" + (f", stale-while-revalidate={stale}" if stale else "")
+    return f"public, max-age=0, must-revalidate, s-maxage={s_maxage}", cdn
 
 
 def prepare(response: HttpResponse, state: generation.State | None, status: str) -> None:
@@ -88,7 +95,9 @@ def prepare(response: HttpResponse, state: generation.State | None, status: str)
         set_response_etag(response)
     if state is not None:
         response["Last-Modified"] = http_date(state.changed_at.timestamp())
-    response["Cache-Control"] = cache_control(state)
+    response["Cache-Control"], cdn = cache_control(state)
+    if cdn:
+        response["CDN-Cache-Control"] = cdn
     patch_vary_headers(response, ("Authorization",))
 
 
