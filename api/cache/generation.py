@@ -42,8 +42,7 @@ def _read() -> State | None:
     # the round trip on SQLite).
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT value, changed_at, next_expiry FROM {Generation._meta.db_table} "
-            "WHERE id = %s",
+            f"SELECT value, changed_at, next_expiry FROM {Generation._meta.db_table} WHERE id = %s",
             [ROW],
         )
         row = cursor.fetchone()
