@@ -35,38 +35,4 @@ def json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse(error_body(message, status), status=status)
 
 
-def handler404(request, exception=None):
-    if request.path.startswith("/api/"):
-        return json_error("Not found.", 404)
-    from django.views.defaults import page_not_found
-
-    return page_not_found(request, exception)
-
-
-def handler500(request):
-    import sys
-
-    from django.db import InterfaceError, OperationalError
-
-    exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        # Raised outside a view (a middleware's query): still a fast, retryable 503.
-        from cms.middleware import database_unavailable
-
-        return database_unavailable(request, exc)
-    if request.path.startswith("/api/"):
-        return json_error("Internal server error.", 500)
-    from django.views.defaults import server_error
-
-    return server_error(request)
-
-
-def handler400(request, exception=None):
-    if request.path.startswith("/api/"):
-        return json_error("Bad request.", 400)
-    from django.views.defaults import bad_request
-
-    return bad_request(request, exception)
-
-
-__all__ = ["exception_handler", "exceptions", "handler400", "handler404", "handler500"]
+__all__ = ["error_body", "exception_handler", "exceptions", "json_error"]

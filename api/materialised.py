@@ -78,7 +78,7 @@ def fingerprint() -> str:
     settings that go into it."""
     import wagtail
 
-    from api.fields import rendition_formats
+    from pages.representation import rendition_formats
 
     digest = hashlib.sha1(usedforsecurity=False)
     for app in ("api", "pages", "media"):

@@ -10,7 +10,7 @@ from wagtail.api.v2.serializers import BaseSerializer, TagsField
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.images.api.v2.serializers import ImageSerializer as WagtailImageSerializer
 
-from api.fields import locale_code, model_representation
+from pages.representation import locale_code, model_representation
 from pages.routing import public_path
 from pages.teasers import case_study_teasers
 

@@ -9,9 +9,9 @@ from api.health import health
 from api.openapi import openapi_v3
 from api.router import api_router, api_v3
 
-handler400 = "api.errors.handler400"
-handler404 = "api.errors.handler404"
-handler500 = "api.errors.handler500"
+handler400 = "cms.errors.handler400"
+handler404 = "cms.errors.handler404"
+handler500 = "cms.errors.handler500"
 
 urlpatterns = [
     path("api/health/", health, name="health"),

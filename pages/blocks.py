@@ -14,7 +14,11 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from api.fields import image_representation, model_representation, page_link_representation
+from pages.representation import (
+    image_representation,
+    model_representation,
+    page_link_representation,
+)
 
 from .prefetch import prefetched_in_bulk
 from .visibility import public_page_check

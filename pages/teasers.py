@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
-from api.fields import locale_code, page_path, thumbnail_representation
+from pages.representation import locale_code, page_path, thumbnail_representation
 
 TEASER_LIMIT = 12
 

@@ -1,7 +1,8 @@
-"""Representation helpers shared by blocks, models and endpoints.
+"""How images, snippets and page links become JSON: shared by blocks, models and endpoints.
 
-`pages` imports this module (never the other way round): models declare `image_field(...)`
-in `api_fields`, blocks call `image_representation(...)` from `get_api_representation`.
+Models declare `image_field(...)` / `snippet_field(...)` in `api_fields`, blocks call
+`image_representation(...)` from `get_api_representation`; `api` only wires these into
+endpoints (imports run `api` -> `pages`, never back).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from django.conf import settings
 from rest_framework.fields import Field
 from wagtail.api import APIField
 from wagtail.images.models import Filter
+
+from pages.routing import public_path
+from pages.translation import in_page_locale
+from pages.visibility import is_public_media
 
 # Widths a front end picks from (srcset), and the "src" fallback width.
 RENDITION_WIDTHS: tuple[int, ...] = (480, 960, 1600)
@@ -94,8 +99,6 @@ def _all_specs() -> tuple[str, ...]:
 def embeddable(obj) -> bool:
     """An image or document in a collection under a view restriction is never embedded in
     a response: its place holds null (no title, no rendition or file URL)."""
-    from pages.visibility import is_public_media
-
     return is_public_media(obj)
 
 
@@ -187,8 +190,6 @@ def locale_code(obj) -> str | None:
 def page_path(page, context: dict | None = None) -> str:
     """The page's path on the front end: its url_path below the site root, language-prefixed
     for non-default locales (matching `find?html_path=`)."""
-    from pages.routing import public_path
-
     return public_path(page)
 
 
@@ -200,8 +201,6 @@ def page_link_representation(page, context: dict | None = None) -> dict[str, Any
     if current is not None and hasattr(page, "translation_key"):
         # A link on a translated page goes to the linked page's live translation, if any;
         # otherwise to the page as chosen, flagged like a snippet that falls back.
-        from pages.translation import in_page_locale
-
         page, fallback = in_page_locale(page, current)
     specific_class = page.specific_class
     link = {
@@ -237,8 +236,6 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     fallback = None
     if page is not None and hasattr(obj, "translation_key"):
         # Embedded in a page: the snippet in the page's locale, else the source, flagged.
-        from pages.translation import in_page_locale
-
         obj, fallback = in_page_locale(obj, page)
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
