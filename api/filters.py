@@ -48,6 +48,7 @@ class LocaleFilter(BaseFilterBackend):
             locale = None
         if locale is None:
             raise BadRequestError(f"locale {code!r} is not one of this site's languages")
+        view.wanted_locale = locale.language_code  # items in another language are fallbacks
         source = default_locale()
         if source is None or source == locale:
             return queryset.filter(locale=locale)

@@ -6,10 +6,17 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from rest_framework.fields import Field
-from wagtail.api.v2.serializers import BaseSerializer, TagsField
+from wagtail.api.v2.serializers import (
+    BaseSerializer,
+    PageAliasOfField,
+    PageParentField,
+    TagsField,
+    get_serializer_class,
+)
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.images.api.v2.serializers import ImageSerializer as WagtailImageSerializer
 
+from pages.headless import html_url
 from pages.representation import locale_code, model_representation
 from pages.routing import public_path
 from pages.teasers import case_study_teasers
@@ -96,7 +103,43 @@ class CaseStudyTeasersMetaField(Field):
         return case_study_teasers(self.context)
 
 
+class HtmlUrlField(Field):
+    """`meta.html_url`: the page on its site's front end, in listings and search as in details."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        return html_url(page, self.context.get("request"))
+
+
+class PageSummaryMixin:
+    """`meta.parent` and `meta.alias_of`: {id, meta: {type, detail_url, html_url}, title},
+    through this project's serializer (so `html_url` is the front end's, as everywhere)."""
+
+    def to_representation(self, value):
+        serializer_class = get_serializer_class(
+            value.__class__,
+            ["id", "type", "detail_url", "html_url", "title"],
+            meta_fields=["type", "detail_url", "html_url"],
+            base=PageSerializer,
+        )
+        return serializer_class(context=self.context).to_representation(value)
+
+
+class ParentField(PageSummaryMixin, PageParentField):
+    pass
+
+
+class AliasOfField(PageSummaryMixin, PageAliasOfField):
+    pass
+
+
 class PageSerializer(WagtailPageSerializer):
+    html_url = HtmlUrlField()
+    parent = ParentField(read_only=True)
+    alias_of = AliasOfField(read_only=True)
     path = PathField()
     breadcrumbs = BreadcrumbsField()
     translations = TranslationsField()
@@ -159,23 +202,26 @@ class LocaleCodeField(Field):
 
 
 class SnippetSerializer(BaseSerializer):
-    """Snippets through their `api_fields` allowlist, identical to their embedded form."""
+    """Snippets in their one shape (`pages.representation.model_representation`), the same as
+    where a page embeds them; the detail adds `meta.translation_out_of_date`."""
 
     locale = LocaleCodeField()
     translation_out_of_date = TranslationOutOfDateField()
 
     def to_representation(self, instance):
         full = model_representation(instance, self.context)
-        data: OrderedDict = OrderedDict(id=instance.pk)
-        meta = OrderedDict()
+        meta = full["meta"]
+        # ?locale=fr lists a city without a French version in English: a fallback, as where
+        # a French page embeds it.
+        wanted = self.context.get("wanted_locale")
+        meta["fallback"] = wanted is not None and meta["locale"] != wanted
+        data: OrderedDict = OrderedDict(id=instance.pk, meta=meta)
         for name, field in self.fields.items():
             if name in self.meta_fields:
-                meta[name] = field.to_representation(field.get_attribute(instance))
+                if name not in meta:
+                    meta[name] = field.to_representation(field.get_attribute(instance))
             elif name in full:
                 data[name] = full[name]
-        data["meta"] = meta
-        data.move_to_end("meta", last=False)
-        data.move_to_end("id", last=False)
         return data
 
 

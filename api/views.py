@@ -243,6 +243,11 @@ class SnippetAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, BaseAPIViewSet)
     def get_listing_default_fields(cls, model):
         return [*cls.listing_default_fields, *[f.name for f in model.api_fields]]
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["wanted_locale"] = getattr(self, "wanted_locale", None)
+        return context
+
     def get_queryset(self):
         from pages.prefetch import _queryset
 

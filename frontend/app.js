@@ -82,9 +82,11 @@ const NOT_TRANSLATED = {
   en: "Not yet translated", fr: "Pas encore traduit", de: "Noch nicht übersetzt",
   "zh-hans": "尚未翻译", cs: "Zatím nepřeloženo",
 };
-const langOf = (item) => raw(item?.fallback ? html` lang="${item.locale}"` : "");
+// Snippets (partner cities, networks) say it in `meta`; page links and teasers at the top.
+const languageOf = (item) => (item && "meta" in item ? item.meta : item) || {};
+const langOf = (item) => raw(languageOf(item).fallback ? html` lang="${languageOf(item).locale}"` : "");
 function untranslated(item) {
-  if (!item?.fallback) return "";
+  if (!languageOf(item).fallback) return "";
   const pageLang = document.documentElement.lang; // the note is in the reader's language
   return raw(html`<small class="untranslated" lang="${pageLang}">${NOT_TRANSLATED[pageLang] || NOT_TRANSLATED.en}</small>`);
 }

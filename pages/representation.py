@@ -212,8 +212,8 @@ def page_link_representation(page, context: dict | None = None) -> dict[str, Any
         "locale": locale_code(page),
         "path": page_path(page, context),
     }
-    if fallback is not None:
-        link["fallback"] = fallback
+    # False unless a link on a translated page had to keep the page as chosen.
+    link["fallback"] = bool(fallback)
     return link
 
 
@@ -225,23 +225,46 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def model_label(model) -> str:
+    """ "pages.PartnerCity": how the API names a model (Wagtail's `meta.type`)."""
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def snippet_meta(obj, context: dict | None, fallback: bool = False) -> dict[str, Any]:
+    """`meta` of a snippet, embedded or at its own endpoint: type, detail URL, language, and
+    whether it stands in (in the default language) for a missing translation."""
+    context = context or {}
+    meta: dict[str, Any] = {"type": model_label(type(obj))}
+    router = context.get("router")
+    if router is not None:
+        # Wagtail's helper module loads the Page model: importable only once models are.
+        from wagtail.api.v2.utils import get_object_detail_url
+
+        meta["detail_url"] = get_object_detail_url(
+            router, context.get("request"), type(obj), obj.pk
+        )
+    meta["locale"] = locale_code(obj)
+    meta["fallback"] = fallback
+    return meta
+
+
 def model_representation(obj, context: dict | None = None) -> dict[str, Any] | None:
     """A snippet (or inline child) as JSON, following its `api_fields` allowlist.
 
-    Used where a snippet is embedded (StreamField choosers, page foreign keys), so that the
-    embedded object has the same shape as the snippet's own endpoint."""
+    The one shape of a snippet: embedded (StreamField choosers, page foreign keys) and at
+    its own endpoint (`api.serializers.SnippetSerializer` calls this too), `{"id", "meta":
+    {"type", "detail_url", "locale", "fallback"}, <api_fields>}`. Inline child rows (a
+    city's agreements) have no endpoint and no language of their own: `{"id", <api_fields>}`."""
     if obj is None:
         return None
     page = (context or {}).get("page")
-    fallback = None
+    fallback = False
     if page is not None and hasattr(obj, "translation_key"):
         # Embedded in a page: the snippet in the page's locale, else the source, flagged.
         obj, fallback = in_page_locale(obj, page)
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
-        out["locale"] = locale_code(obj)
-    if fallback is not None:
-        out["fallback"] = fallback
+        out["meta"] = snippet_meta(obj, context, fallback)
     for api_field in obj.api_fields:
         name = api_field.name
         value = getattr(obj, name)
