@@ -13,7 +13,7 @@ from wagtail.api.v2.filters import (
     TranslationOfFilter,
 )
 from wagtail.api.v2.filters import (
-    LocaleFilter as PageLocaleFilter,
+    LocaleFilter as WagtailPageLocaleFilter,
 )
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet
@@ -23,7 +23,13 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page
 
 from api.cache import ResponseCacheMixin
-from api.filters import DefaultLanguageFilter, LocaleFilter, SearchFilter, YearRangeFilter
+from api.filters import (
+    DefaultLanguageFilter,
+    LocaleFilter,
+    PageLocaleFilter,
+    SearchFilter,
+    YearRangeFilter,
+)
 from api.materialised import MaterialisedPagesMixin
 from api.pagination import IndexedCountPagination
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
@@ -75,7 +81,10 @@ class PagesAPIViewSet(
     listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "path"]
     # Without ?locale= a listing is in the default language; SearchFilter must stay last.
     filter_backends = [
-        *WagtailPagesAPIViewSet.filter_backends[:-1],
+        *(
+            PageLocaleFilter if backend is WagtailPageLocaleFilter else backend
+            for backend in WagtailPagesAPIViewSet.filter_backends[:-1]
+        ),
         DefaultLanguageFilter,
         SearchFilter,
     ]

@@ -6,8 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.health import health
-from api.openapi import openapi_v3
-from api.router import api_router, api_v3
+from api.openapi import docs_v2, openapi_v2
+from api.router import api_router
 
 handler400 = "cms.errors.handler400"
 handler404 = "cms.errors.handler404"
@@ -15,9 +15,9 @@ handler500 = "cms.errors.handler500"
 
 urlpatterns = [
     path("api/health/", health, name="health"),
+    path("api/v2/openapi.json", openapi_v2, name="openapi-v2"),
+    path("api/v2/docs/", docs_v2, name="api-docs-v2"),
     path("api/v2/", api_router.urls),
-    path("api/v3/openapi.json", openapi_v3, name="openapi-v3"),
-    path("api/v3/", api_v3.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -18,6 +18,20 @@ from wagtail.api import APIField
 from wagtail.images.models import Filter
 
 from pages.routing import public_path
+from pages.schema import (
+    BOOLEAN,
+    INTEGER,
+    Schema,
+    SchemaError,
+    array,
+    component,
+    define,
+    model_field_schema,
+    nullable,
+    obj,
+    ref,
+    string,
+)
 from pages.translation import in_page_locale
 from pages.visibility import is_public_media
 
@@ -102,6 +116,50 @@ def embeddable(obj) -> bool:
     return is_public_media(obj)
 
 
+@component("Rendition")
+def rendition_schema() -> Schema:
+    return obj(
+        {"url": string("Absolute URL of the file."), "width": INTEGER, "height": INTEGER},
+        description="One rendition of an image: a file at one size and format.",
+    )
+
+
+@component("Image")
+def image_schema() -> Schema:
+    formats = ("avif", "webp", "jpeg")
+    optional = "AVIF only where the server's Pillow can encode it."
+    return obj(
+        {
+            "id": INTEGER,
+            "title": string(),
+            "alt": string("Alternative text (the image's title where it has none)."),
+            "caption": string(),
+            "credit": string(),
+            "width": {**INTEGER, "description": "Width of the original, in pixels."},
+            "height": {**INTEGER, "description": "Height of the original, in pixels."},
+            "focal_point": nullable(
+                obj({"x": INTEGER, "y": INTEGER, "width": INTEGER, "height": INTEGER})
+            ),
+            "url": string("The JPEG fallback's URL (the same as src.url)."),
+            "src": ref("Rendition"),
+            "thumbnail": ref("Rendition"),
+            "renditions": obj(
+                {fmt: array(ref("Rendition")) for fmt in formats},
+                required=["webp", "jpeg"],
+                description=f"Renditions by format, smallest first. {optional}",
+            ),
+            "srcset": obj(
+                {fmt: string() for fmt in formats},
+                required=["webp", "jpeg"],
+                description=f"A ready `srcset` attribute per format. {optional}",
+            ),
+            "sizes": string("A ready `sizes` attribute."),
+        },
+        description="An image with everything needed to render it responsively "
+        "(`<picture>` with AVIF/WebP sources and a JPEG fallback).",
+    )
+
+
 def image_representation(image, context: dict | None = None) -> dict[str, Any] | None:
     """Everything a front end needs to render an image responsively, from one object;
     None when there is no image or it is private (`embeddable`)."""
@@ -152,6 +210,14 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
     }
 
 
+@component("Thumbnail")
+def thumbnail_schema() -> Schema:
+    return obj(
+        {"id": INTEGER, "alt": string(), "url": string(), "width": INTEGER, "height": INTEGER},
+        description="A 480x320 WebP crop of an image, for cards.",
+    )
+
+
 def thumbnail_representation(image, context: dict | None = None) -> dict[str, Any] | None:
     if image is None or not embeddable(image):
         return None
@@ -166,16 +232,23 @@ def thumbnail_representation(image, context: dict | None = None) -> dict[str, An
 
 
 class ContextField(Field):
-    """A DRF field that renders through a plain function taking (value, context)."""
+    """A DRF field that renders through a plain function taking (value, context), and says
+    what JSON that function gives (`api_schema`)."""
 
     represent = staticmethod(lambda value, context: value)
 
     def to_representation(self, value):
         return self.represent(value, self.context)
 
+    def api_schema(self, model, name: str) -> Schema:
+        raise SchemaError(f"{type(self).__name__} declares no schema")
+
 
 class ImageRepresentationField(ContextField):
     represent = staticmethod(image_representation)
+
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(ref("Image"))
 
 
 def image_field(name: str) -> APIField:
@@ -191,6 +264,25 @@ def page_path(page, context: dict | None = None) -> str:
     """The page's path on the front end: its url_path below the site root, language-prefixed
     for non-default locales (matching `find?html_path=`)."""
     return public_path(page)
+
+
+@component("PageLink")
+def page_link_schema() -> Schema:
+    return obj(
+        {
+            "id": INTEGER,
+            "title": string(),
+            "type": string('The page type, e.g. "pages.CaseStudyPage".'),
+            "locale": string(),
+            "path": string("The page's path on the front end, e.g. /lille/ or /fr/lille/."),
+            "fallback": {
+                **BOOLEAN,
+                "description": "true: the page has no live translation in the linking "
+                "page's language and is linked in its own (`locale`).",
+            },
+        },
+        description="A link to a page of this site.",
+    )
 
 
 def page_link_representation(page, context: dict | None = None) -> dict[str, Any] | None:
@@ -248,6 +340,49 @@ def snippet_meta(obj, context: dict | None, fallback: bool = False) -> dict[str,
     return meta
 
 
+def snippet_meta_schema(model) -> Schema:
+    return obj(
+        {
+            "type": {"const": model_label(model)},
+            "detail_url": string("This object at its own endpoint."),
+            "locale": string("The language of this version."),
+            "fallback": {
+                **BOOLEAN,
+                "description": "true: no version in the language asked for (the page's, or "
+                "?locale=) exists, and this one, in the default language, stands in.",
+            },
+            "translation_out_of_date": {
+                **nullable(BOOLEAN),
+                "description": "At the object's own detail URL only: true when this "
+                "translation's source changed since it was last synced, null on a source.",
+            },
+        },
+        required=["type", "detail_url", "locale", "fallback"],
+    )
+
+
+def api_field_schema(model, api_field: APIField) -> Schema:
+    """The JSON of one `api_fields` entry: its serializer's declaration, else its model
+    field's type."""
+    serializer = api_field.serializer
+    if serializer is None:
+        return model_field_schema(model, api_field.name)
+    declare = getattr(serializer, "api_schema", None)
+    if declare is None:
+        raise SchemaError(f"{model.__name__}.{api_field.name}: its serializer has no api_schema")
+    return declare(model, api_field.name)
+
+
+def model_schema(model) -> Schema:
+    """What `model_representation` gives for an object of this model."""
+    properties: dict[str, Schema] = {"id": INTEGER}
+    if any(f.name == "locale" for f in model._meta.get_fields()):
+        properties["meta"] = snippet_meta_schema(model)
+    for api_field in model.api_fields:
+        properties[api_field.name] = api_field_schema(model, api_field)
+    return obj(properties, description=(model.__doc__ or "").strip() or None)
+
+
 def model_representation(obj, context: dict | None = None) -> dict[str, Any] | None:
     """A snippet (or inline child) as JSON, following its `api_fields` allowlist.
 
@@ -278,8 +413,16 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     return out
 
 
+def model_ref(model) -> Schema:
+    """The component of a snippet model (`PartnerCity`), one for every place it appears."""
+    return define(model.__name__, model_schema(model))
+
+
 class ModelRepresentationField(ContextField):
     represent = staticmethod(model_representation)
+
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(model_ref(model._meta.get_field(name).related_model))
 
 
 def snippet_field(name: str) -> APIField:
@@ -289,7 +432,13 @@ def snippet_field(name: str) -> APIField:
 class PageLinkField(ContextField):
     represent = staticmethod(page_link_representation)
 
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(ref("PageLink"))
+
 
 class TagNamesField(Field):
     def to_representation(self, value):
         return sorted(tag.name for tag in value.all())
+
+    def api_schema(self, model, name: str) -> Schema:
+        return array(string(), description="Tag names, sorted.")

@@ -63,11 +63,11 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
-    "wagtail.api.v3",
     "wagtail",
     "modelcluster",
     "taggit",
     "rest_framework",
+    "drf_spectacular_sidecar",  # Redoc's static files for /api/v2/docs/ (no CDN)
     "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
