@@ -5,7 +5,10 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from api.errors import allow_methods
 
+
+@allow_methods("GET", "HEAD")
 @never_cache
 def health(request):
     checks = {}

@@ -22,10 +22,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from wagtail.api.rich_text import APIRichText
 from wagtail.models import Page
 
+from api.errors import MAX_URL_LENGTH, allow_methods
 from api.preview import TOKEN_PARAMETER, PreviewAPIViewSet
 from api.router import api_router
 from api.views import PagesAPIViewSet, SnippetAPIViewSet
@@ -345,10 +345,12 @@ def json_response(description: str, schema: Schema) -> Schema:
 
 
 def errors(*statuses: int) -> dict[str, Schema]:
+    statuses = tuple(sorted({*statuses, 414}))
     text = {
         400: "A query parameter is invalid: the message says which and why.",
         403: "The preview token is forged, tampered with or expired.",
         404: "Nothing public has this id or path.",
+        414: f"The URL (path and query) is longer than {MAX_URL_LENGTH} characters.",
         503: "The database is unavailable; retry after `Retry-After` seconds.",
     }
     found: dict[str, Schema] = {}
@@ -531,6 +533,7 @@ def paths() -> dict[str, Schema]:
         {
             "200": json_response("The database answers.", ref("Health")),
             "503": json_response("The database does not answer.", ref("Health")),
+            **errors(),
         },
     )
     found[f"{API_PREFIX}/openapi.json"] = operation(
@@ -538,7 +541,7 @@ def paths() -> dict[str, Schema]:
         "This document",
         "Contract",
         [],
-        {"200": json_response("OpenAPI 3.1", {"type": "object"}), **NOT_MODIFIED},
+        {"200": json_response("OpenAPI 3.1", {"type": "object"}), **NOT_MODIFIED, **errors()},
     )
     return found
 
@@ -646,14 +649,14 @@ def document() -> dict[str, Any]:
 # --- views ----------------------------------------------------------------------------------
 
 
-@require_safe
+@allow_methods("GET", "HEAD")
 def openapi_v2(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(copy.deepcopy(document()), json_dumps_params={"indent": 1})
     response["Cache-Control"] = "public, max-age=300"
     return response
 
 
-@require_safe
+@allow_methods("GET", "HEAD")
 def docs_v2(request: HttpRequest):
     """The document as a readable reference (Redoc, served from this server's static files)."""
     return render(request, "api/docs.html", {"title": TITLE})

@@ -104,11 +104,17 @@ class PagesAPIViewSet(
         # Built once per request (Wagtail asks for it in get_queryset and again for the
         # serializer context); each build costs the visibility and site queries.
         if getattr(self, "_base_queryset", None) is None:
-            try:
-                self._base_queryset = public_pages(self.request)
-            except ValueError as exc:
-                raise BadRequestError(str(exc)) from exc
+            self._base_queryset = self._public_pages()
         return self._base_queryset
+
+    def _public_pages(self, model=Page):
+        try:
+            return public_pages(self.request, model)
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
+        except Http404 as exc:  # Wagtail's ?site= lookup: a bad parameter, not a missing page
+            site = self.request.GET.get("site")
+            raise BadRequestError(f"site {site!r} is not one of this CMS's sites") from exc
 
     def get_object(self):
         # The page row (visibility checked), then its specific row with what its JSON needs
@@ -155,10 +161,7 @@ class PagesAPIViewSet(
             raise BadRequestError("type doesn't exist") from exc
         if len(models) != 1 or models[0] is Page:
             return None
-        try:
-            return public_pages(self.request, models[0])
-        except ValueError as exc:
-            raise BadRequestError(str(exc)) from exc
+        return self._public_pages(models[0])
 
     def get_serializer(self, instance=None, *args, **kwargs):
         many = kwargs.get("many")

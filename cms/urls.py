@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.errors import not_found
 from api.health import health
 from api.openapi import docs_v2, openapi_v2
 from api.router import api_router
@@ -18,6 +19,8 @@ urlpatterns = [
     path("api/v2/openapi.json", openapi_v2, name="openapi-v2"),
     path("api/v2/docs/", docs_v2, name="api-docs-v2"),
     path("api/v2/", api_router.urls),
+    # Last of /api/: any other URL there is the API's JSON 404 (in development too).
+    re_path(r"^api/(?P<path>.*)$", not_found, name="api-not-found"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # snapshot and the view (api/cache.py); after CORS and security, which apply to them too.
     "api.cache.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/: every error JSON (a 405, a CSRF 403, an over-long URL's 414; api/errors.py).
+    "api.errors.JSONErrorsMiddleware",
     "cms.middleware.APIGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

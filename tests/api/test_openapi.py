@@ -76,8 +76,9 @@ def test_every_query_parameter_of_the_pages_listing_is_documented(served):
 def test_every_operation_documents_its_errors(served):
     for path, item in served["paths"].items():
         responses = item["get"]["responses"]
+        assert "414" in responses, path
         if path == "/api/health/":
-            assert set(responses) == {"200", "503"}
+            assert set(responses) == {"200", "503", "414"}
             continue
         if path == "/api/v2/openapi.json":
             continue
