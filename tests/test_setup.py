@@ -1,6 +1,8 @@
 """The project's own wiring: checks pass, migrations match the models, the layout holds."""
 
 import io
+import json
+import os
 import re
 import subprocess
 import sys
@@ -72,3 +74,26 @@ def test_the_api_package_holds_no_representation_code():
     assert not (ROOT / "api" / "fields.py").exists()
     for path in (ROOT / "api").glob("*.py"):
         assert "def image_representation" not in path.read_text(), path
+
+
+def test_make_runs_front_end_port_sets_every_front_end_url_in_development():
+    """`FRONTEND_PORT=4123 make run`: page URLs, preview, "View live", the CMS-host redirect
+    and the admin's CSP frame-src all point at the front end on that port."""
+    code = (
+        "import json, settings.dev as s; print(json.dumps([s.FRONTEND_URL, "
+        "s.FRONTEND_PREVIEW_URL, s.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src'], "
+        "s.CORS_ALLOWED_ORIGINS]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTEND_")}
+    env.update(FRONTEND_PORT="4123", VAR_DIR=str(ROOT / "var"))
+    env.pop("CORS_ALLOWED_ORIGINS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "http://127.0.0.1:4123",
+        "http://127.0.0.1:4123/preview",
+        ["'self'", "http://127.0.0.1:4123"],
+        ["http://127.0.0.1:4123", "http://localhost:4123"],
+    ]

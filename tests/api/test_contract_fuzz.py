@@ -45,7 +45,7 @@ schema = schemathesis.openapi.from_dict(document()).include(method="GET")
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
