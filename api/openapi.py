@@ -109,9 +109,15 @@ def item_schema(view, model, *, listing: bool, preview: bool = False) -> Schema:
     for name in dict.fromkeys(names):
         (meta if name in meta_names else body)[name] = field_schema(view, model, name)
     if preview:
-        # A page being created has no id (nor detail URL) yet; `meta.preview` says which
-        # revision is shown.
+        # A page being created has no id (nor detail URL) yet, nor have inline rows added
+        # in the editor since the last save; `meta.preview` says which revision is shown.
         body["id"] = nullable(INTEGER)
+        for name, schema in body.items():
+            rows = schema.get("items", {}) if schema.get("type") == "array" else {}
+            if "id" in rows.get("properties", {}):
+                body[name] = array(
+                    {**rows, "properties": {**rows["properties"], "id": nullable(INTEGER)}}
+                )
         meta["detail_url"] = nullable(meta["detail_url"])
         meta["html_url"] = nullable(meta["html_url"])
         meta["first_published_at"] = nullable(string(format="date-time"))
