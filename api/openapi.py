@@ -19,6 +19,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
@@ -663,6 +664,7 @@ def openapi_v2(request: HttpRequest) -> JsonResponse:
 
 
 @allow_methods("GET", "HEAD")
+@csp_update({"worker-src": ["'self'", "blob:"]})  # Redoc's search runs in a blob: worker
 def docs_v2(request: HttpRequest):
     """The document as a readable reference (Redoc, served from this server's static files)."""
     return render(request, "api/docs.html", {"title": TITLE})
