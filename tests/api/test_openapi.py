@@ -161,3 +161,8 @@ def test_api_v3_is_not_mounted_and_serves_no_document(api):
         response = api.get(path)
         assert response.status_code == 404
         assert response.json() == {"message": "Not found.", "status": 404}
+
+
+def test_only_the_reference_page_lets_a_blob_worker_run(client):
+    assert "worker-src 'self' blob:" in client.get("/api/v2/docs/")["Content-Security-Policy"]
+    assert "worker-src" not in client.get("/admin/login/")["Content-Security-Policy"]
