@@ -121,7 +121,6 @@ def item_schema(view, model, *, listing: bool, preview: bool = False) -> Schema:
                 )
         meta["detail_url"] = nullable(meta["detail_url"])
         meta["html_url"] = nullable(meta["html_url"])
-        meta["first_published_at"] = nullable(string(format="date-time"))
         meta["preview"] = obj(
             {
                 "revision": nullable(INTEGER),
@@ -129,11 +128,6 @@ def item_schema(view, model, *, listing: bool, preview: bool = False) -> Schema:
             }
         )
         required.add("preview")
-    if issubclass(model, Page):
-        for name in ("html_url", "first_published_at"):
-            # Wagtail's own field for these: null for a page under no site / never published.
-            if name in meta and name == "first_published_at":
-                meta[name] = nullable(string(format="date-time"))
     properties: dict[str, Schema] = {}
     if "id" in body:
         properties["id"] = body.pop("id")
