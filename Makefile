@@ -60,6 +60,7 @@ lint: setup frontend-deps
 # frontend/app.js must type-check against it.
 lint-frontend: setup frontend-deps
 	$(PY) manage.py openapi_document --output var/openapi.json
+	node frontend/validate-openapi.cjs var/openapi.json
 	frontend/node_modules/.bin/openapi-typescript var/openapi.json --output var/api.d.ts --silent
 	@diff -u frontend/types/api.d.ts var/api.d.ts \
 	  || (echo "frontend/types/api.d.ts is out of date with /api/v2/openapi.json: run make types and commit it"; exit 1)

@@ -3,7 +3,10 @@ declarations beside the code, and readable at /api/v2/docs/ without any CDN."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -15,6 +18,7 @@ from api.openapi import MAX_OFFSET, MAX_SEARCH_LENGTH, document
 from pages.schema import SchemaError, block_schema
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -38,6 +42,24 @@ def test_a_second_validator_openapi_pydantic_accepts_the_document(served):
     parsed = OpenAPI.model_validate(served)
     assert parsed.openapi == "3.1.0"
     assert set(parsed.paths) == set(served["paths"])
+
+
+REDOCLY = ROOT / "frontend" / "validate-openapi.cjs"
+
+
+@pytest.mark.skipif(
+    not (ROOT / "frontend" / "node_modules").exists(), reason="no frontend/node_modules: no node"
+)
+def test_a_third_validator_redocly_accepts_the_document_and_refuses_v3s(served, tmp_path):
+    document = tmp_path / "openapi.json"
+    document.write_text(json.dumps(served))
+    result = subprocess.run(["node", str(REDOCLY), str(document)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The fault v3's document had: an http security scheme without its `scheme`.
+    served["components"]["securitySchemes"] = {"AllowAnonymous": {"type": "http"}}
+    document.write_text(json.dumps(served))
+    result = subprocess.run(["node", str(REDOCLY), str(document)], capture_output=True, text=True)
+    assert result.returncode == 1 and "scheme" in result.stderr
 
 
 def test_every_v2_endpoint_is_documented(served):
