@@ -188,3 +188,19 @@ def test_api_v3_is_not_mounted_and_serves_no_document(api):
 def test_only_the_reference_page_lets_a_blob_worker_run(client):
     assert "worker-src 'self' blob:" in client.get("/api/v2/docs/")["Content-Security-Policy"]
     assert "worker-src" not in client.get("/admin/login/")["Content-Security-Policy"]
+
+
+def test_the_answer_check_refuses_an_undeclared_field_an_undocumented_status_and_html():
+    """The hook in tests/conftest.py can fail: what it refuses, on made-up answers."""
+    from tests.contract import Contract, ContractError
+
+    check = Contract(document()).check
+    json_headers = {"Content-Type": "application/json"}
+    error = b'{"message": "m", "status": 404}'
+    check("GET", "/api/v2/pages/1/", "", 404, json_headers, error)
+    with pytest.raises(ContractError, match="extra"):
+        check("GET", "/api/v2/pages/1/", "", 404, json_headers, error[:-1] + b', "extra": 1}')
+    with pytest.raises(ContractError, match="does not list"):
+        check("GET", "/api/v2/pages/1/", "", 418, json_headers, b'{"message": "m", "status": 418}')
+    with pytest.raises(ContractError, match="not JSON"):
+        check("GET", "/api/v2/nothing/", "", 404, {"Content-Type": "text/html"}, b"<h1>404</h1>")
