@@ -3,6 +3,7 @@ raised it (a view, Django's URL resolver, a middleware, a method the endpoint la
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
@@ -22,9 +23,27 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from wagtail.api.v2.utils import BadRequestError
 
+from pages.schema import INTEGER, Schema, component, obj, string
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
 
 def error_body(message: str, status: int) -> dict:
     return {"message": message, "status": status}
+
+
+@component("Error")
+def error_schema() -> Schema:
+    """What `error_body` gives (its declaration for /api/v2/openapi.json)."""
+    return obj(
+        {
+            "message": string("What went wrong, for a developer."),
+            "status": {**INTEGER, "description": "The HTTP status, again."},
+        },
+        description="Every error under /api/ is this JSON object.",
+    )
 
 
 def exception_handler(exc, context):
@@ -43,13 +62,58 @@ def exception_handler(exc, context):
     return None
 
 
-def json_error(message: str, status: int) -> JsonResponse:
-    return JsonResponse(error_body(message, status), status=status)
+def json_error(message: str, status: int, **headers: str) -> JsonResponse:
+    response = JsonResponse(error_body(message, status), status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def database_unavailable(request, exc: BaseException) -> JsonResponse:
+    """503 with Retry-After: the client may try again; nothing of the exception is shown."""
+    logger.warning("database unavailable for %s: %s", request.path, type(exc).__name__)
+    return json_error(
+        "The service is temporarily unavailable. Please retry shortly.",
+        503,
+        Retry_After=str(RETRY_AFTER_SECONDS),
+    )
+
+
+def handler404(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error("Not found.", 404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # Raised outside a view (a middleware's query): still a fast, retryable 503.
+        return database_unavailable(request, exc)
+    if request.path.startswith("/api/"):
+        return json_error("Internal server error.", 500)
+    from django.views.defaults import server_error
+
+    return server_error(request)
+
+
+def handler400(request, exception=None):
+    if request.path.startswith("/api/"):
+        return json_error("Bad request.", 400)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 API_PREFIX = "/api/"
 # Longest path + query string the API reads. gunicorn refuses longer request lines itself, with
-# a plain-text error, above `limit_request_line` (gunicorn.conf.py: 8190 bytes, its maximum);
+# its own HTML error, above `limit_request_line` (gunicorn.conf.py: 8190 bytes, its maximum);
 # keeping this limit below that makes every line gunicorn lets through a JSON 414 when too long.
 MAX_URL_LENGTH = 8000
 
@@ -115,9 +179,13 @@ __all__ = [
     "JSONErrorsMiddleware",
     "MAX_URL_LENGTH",
     "allow_methods",
+    "database_unavailable",
     "error_body",
     "exception_handler",
     "exceptions",
+    "handler400",
+    "handler404",
+    "handler500",
     "json_error",
     "not_found",
 ]

@@ -26,7 +26,8 @@ from django.shortcuts import render
 from wagtail.api.rich_text import APIRichText
 from wagtail.models import Page
 
-from api.errors import MAX_URL_LENGTH, allow_methods
+from api.errors import MAX_URL_LENGTH, allow_methods, error_schema
+from api.health import health_schema
 from api.preview import TOKEN_PARAMETER, PreviewAPIViewSet
 from api.router import api_router
 from api.views import PagesAPIViewSet, SnippetAPIViewSet
@@ -558,29 +559,6 @@ def media_components() -> dict[str, Schema]:
     return found
 
 
-def fixed_components() -> dict[str, Schema]:
-    return {
-        "Error": obj(
-            {
-                "message": string("What went wrong, for a developer."),
-                "status": {**INTEGER, "description": "The HTTP status, again."},
-            },
-            description="Every error under /api/ is this JSON object.",
-        ),
-        "Health": obj(
-            {
-                "status": {"type": "string", "enum": ["ok", "unavailable"]},
-                "checks": obj(
-                    {
-                        "database": {"type": "string", "enum": ["ok", "unavailable"]},
-                        "cache": {"type": "string", "enum": ["ok", "unavailable"]},
-                    }
-                ),
-            }
-        ),
-    }
-
-
 def _collect_components(document: dict, extra: dict[str, Schema]) -> dict[str, Schema]:
     """Every component the document refers to, transitively; a reference to a name nobody
     declares is an error."""
@@ -642,7 +620,13 @@ def document() -> dict[str, Any]:
         ],
         "paths": paths(),
     }
-    extra = {**page_components(), **media_components(), **fixed_components()}
+    # Declared beside the code that answers them: error_body, the health view.
+    extra = {
+        **page_components(),
+        **media_components(),
+        "Error": error_schema(),
+        "Health": health_schema(),
+    }
     doc["components"] = {"schemas": _collect_components(doc, extra)}
     return doc
 

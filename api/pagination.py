@@ -14,7 +14,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
-from django.db.models.query import FlatValuesListIterable, ModelIterable
+from django.db.models.query import ModelIterable
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.models import Page
 
@@ -72,12 +72,6 @@ def _page_table_queryset(queryset: QuerySet) -> QuerySet | None:
     return page_table.order_by(*ordering)
 
 
-def page_table_count(queryset: QuerySet) -> int:
-    """`queryset.count()`, from the page table alone when the conditions allow it."""
-    page_table = _page_table_queryset(queryset)
-    return (page_table if page_table is not None else queryset).count()
-
-
 class IndexedCountPagination(WagtailPagination):
     """total_count from the page table's index; a page of results by "deferred join": the
     offset walks the page table's index for `limit` ids, and only those rows are loaded with
@@ -104,13 +98,8 @@ class _Selection:
         source = self._page_table if self._page_table is not None else self._queryset
         if not isinstance(source, QuerySet):  # search results
             return source[item]
-        ids = list(source.values_list("pk", flat=True)[item])
-        if self._queryset._iterable_class is not ModelIterable:
-            # Asked for values, not rows (the materialised listing pages its ids like this).
-            if self._queryset._fields in (("pk",), ("id",)) and self._queryset._iterable_class is (
-                FlatValuesListIterable
-            ):
-                return ids
+        if self._queryset._iterable_class is not ModelIterable:  # values rather than rows
             return self._queryset[item]
+        ids = list(source.values_list("pk", flat=True)[item])
         rows = {row.pk: row for row in self._queryset.filter(pk__in=ids)}
         return [rows[pk] for pk in ids if pk in rows]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.filters import (
     ChildOfFilter,
     DescendantOfFilter,
@@ -22,7 +24,6 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page
 
-from api.cache import ResponseCacheMixin
 from api.filters import (
     DefaultLanguageFilter,
     LocaleFilter,
@@ -30,7 +31,6 @@ from api.filters import (
     SearchFilter,
     YearRangeFilter,
 )
-from api.materialised import MaterialisedPagesMixin
 from api.pagination import IndexedCountPagination
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
 from pages.models import Network, PartnerCity
@@ -39,8 +39,23 @@ from pages.routing import split_language
 from pages.visibility import public_pages, restricted_collection_ids
 
 
+class JSONOnly(BaseContentNegotiation):
+    """Every answer is JSON, whatever `Accept` says: no browsable HTML API (Wagtail's views
+    offer one), and no answer that differs by `Accept` under one cache key."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class BoundedQueriesMixin:
-    """Serialize inside one identity map so chosen objects load once per request."""
+    """Serialize inside one identity map so chosen objects load once per request; answer
+    JSON only."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JSONOnly
 
     def listing_view(self, request):
         with request_identity_map():
@@ -58,9 +73,7 @@ class BoundedQueriesMixin:
         return context
 
 
-class PagesAPIViewSet(
-    ResponseCacheMixin, MaterialisedPagesMixin, BoundedQueriesMixin, WagtailPagesAPIViewSet
-):
+class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
     base_serializer_class = PageSerializer
     pagination_class = IndexedCountPagination
     meta_fields = [
@@ -213,9 +226,7 @@ class PublicCollectionsMixin:
         return queryset.exclude(collection__in=restricted_collection_ids())
 
 
-class ImagesAPIViewSet(
-    ResponseCacheMixin, BoundedQueriesMixin, PublicCollectionsMixin, ImagesAPIViewSet
-):
+class ImagesAPIViewSet(BoundedQueriesMixin, PublicCollectionsMixin, ImagesAPIViewSet):
     base_serializer_class = ImageSerializer
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
 
@@ -232,13 +243,11 @@ class ImagesAPIViewSet(
         return context
 
 
-class DocumentsAPIViewSet(
-    ResponseCacheMixin, BoundedQueriesMixin, PublicCollectionsMixin, DocumentsAPIViewSet
-):
+class DocumentsAPIViewSet(BoundedQueriesMixin, PublicCollectionsMixin, DocumentsAPIViewSet):
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
 
 
-class SnippetAPIViewSet(ResponseCacheMixin, BoundedQueriesMixin, BaseAPIViewSet):
+class SnippetAPIViewSet(BoundedQueriesMixin, BaseAPIViewSet):
     """Read-only snippet endpoint with filters, ordering, search and ?locale=."""
 
     base_serializer_class = SnippetSerializer

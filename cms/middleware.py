@@ -5,13 +5,13 @@ that lets the admin frame each site's preview."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import logging
 from collections.abc import Callable, Iterator
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
-from django.core.cache import cache
 from django.db import (
     DatabaseError,
     InterfaceError,
@@ -19,37 +19,23 @@ from django.db import (
     connection,
     transaction,
 )
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from api.errors import RETRY_AFTER_SECONDS, database_unavailable, json_error
+from cms.models import LoginFailure
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 HEALTH_PATH = "/api/health/"
 MAX_OFFSET = 2**31 - 1
-RETRY_AFTER_SECONDS = 5
 MAX_SEARCH_LENGTH = 500
 MAX_SEARCH_WORDS = 32
 # SQLSTATEs by which a read-only snapshot says the request needs to write (or collided).
 SNAPSHOT_WRITE_SQLSTATES = {"25006", "25P02", "40001", "40P01"}
 # Snapshot renders tried (each after a run that makes the writes the last one needed).
 SNAPSHOT_ATTEMPTS = 3
-
-
-def error_response(message: str, status: int, **headers: str) -> JsonResponse:
-    response = JsonResponse({"message": message, "status": status}, status=status)
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
-    return response
-
-
-def database_unavailable(request: HttpRequest, exc: BaseException) -> HttpResponse:
-    """503 with Retry-After: the client may try again; nothing of the exception is shown."""
-    logger.warning("database unavailable for %s: %s", request.path, type(exc).__name__)
-    return error_response(
-        "The service is temporarily unavailable. Please retry shortly.",
-        503,
-        Retry_After=str(RETRY_AFTER_SECONDS),
-    )
 
 
 def hostile_query_message(request: HttpRequest) -> str | None:
@@ -138,7 +124,7 @@ class APIGuardMiddleware:
             return self.get_response(request)
         message = hostile_query_message(request)
         if message:
-            return error_response(message, 400)
+            return json_error(message, 400)
         try:
             response = self.respond_from_one_snapshot(request)
         except (OperationalError, InterfaceError) as exc:  # opening or ending the snapshot
@@ -156,35 +142,28 @@ class APIGuardMiddleware:
         autocommit to make those writes (held locks stay short), and that run's answer is
         thrown away, because its queries each saw the database at a different moment and
         may have read a page half-way through a publish. Then the snapshot is tried again.
-        (A page's materialised JSON is not such a write: it is stored after the snapshot
-        ends, see api.materialised.keep.)"""
+        Only the last answer leaves this middleware, so only it can be stored by the response
+        cache, which sits outside (api.cache.middleware)."""
         for _attempt in range(SNAPSHOT_ATTEMPTS):
             response = self.respond(request, snapshot=True)
             if not request.snapshot_needs_write:
                 return response
-            self.respond(request, snapshot=False, writes_only=True)
+            self.respond(request, snapshot=False)
         # Each write run leaves the writes made, so this takes a stream of new images being
         # published faster than they are read: answer as when the database is busy.
         logger.warning(
             "snapshot still needs writes after %d attempts: %s", SNAPSHOT_ATTEMPTS, request.path
         )
-        return error_response(
+        return json_error(
             "The service is temporarily unavailable. Please retry shortly.",
             503,
             Retry_After=str(RETRY_AFTER_SECONDS),
         )
 
-    def respond(
-        self, request: HttpRequest, snapshot: bool, writes_only: bool = False
-    ) -> HttpResponse:
+    def respond(self, request: HttpRequest, snapshot: bool) -> HttpResponse:
         request.snapshot_needs_write = False
-        # Read by the response cache and api.materialised: nothing of this run is stored.
-        request.writes_only = writes_only
-        try:
-            with one_snapshot(request, enabled=snapshot):
-                return self.get_response(request)
-        finally:
-            request.writes_only = False
+        with one_snapshot(request, enabled=snapshot):
+            return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if (
@@ -193,7 +172,7 @@ class APIGuardMiddleware:
             and getattr(exc.__cause__, "sqlstate", None) in SNAPSHOT_WRITE_SQLSTATES
         ):
             request.snapshot_needs_write = True
-            return error_response("retried without a snapshot", 503)
+            return json_error("retried without a snapshot", 503)
         if isinstance(exc, (OperationalError, InterfaceError)):
             return database_unavailable(request, exc)
         return None
@@ -202,29 +181,28 @@ class APIGuardMiddleware:
 class LoginThrottleMiddleware:
     """Admin login: after LOGIN_FAILURE_LIMIT failed attempts for one username from one address
     (or LOGIN_FAILURE_LIMIT_PER_IP for any usernames from one address) within
-    LOGIN_FAILURE_WINDOW seconds, answer 429 with Retry-After instead of checking passwords."""
+    LOGIN_FAILURE_WINDOW seconds, answer 429 with Retry-After instead of checking passwords.
+    Failures are rows in the database (`cms.LoginFailure`): each is an INSERT, so concurrent
+    guesses are all counted, and the throttle does not depend on the cache being up."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
-        self.login_path = getattr(settings, "LOGIN_THROTTLE_PATH", "/admin/login/")
-        self.limit = getattr(settings, "LOGIN_FAILURE_LIMIT", 5)
-        self.limit_per_ip = getattr(settings, "LOGIN_FAILURE_LIMIT_PER_IP", 30)
-        self.window = getattr(settings, "LOGIN_FAILURE_WINDOW", 15 * 60)
-
-    def keys(self, request: HttpRequest) -> tuple[str, str]:
-        address = request.META.get("REMOTE_ADDR", "unknown")
-        username = request.POST.get("username", "").strip().lower()[:150]
-        return f"login-fail:{address}:{username}", f"login-fail-ip:{address}"
+        self.login_path = "/admin/login/"
+        self.limit = settings.LOGIN_FAILURE_LIMIT
+        self.limit_per_ip = settings.LOGIN_FAILURE_LIMIT_PER_IP
+        self.window = settings.LOGIN_FAILURE_WINDOW
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or request.path != self.login_path:
             return self.get_response(request)
-        user_key, ip_key = self.keys(request)
-        try:
-            counts = cache.get_many([user_key, ip_key])
-        except Exception:  # noqa: BLE001 - a cache outage must not lock editors out
-            counts = {}
-        if counts.get(user_key, 0) >= self.limit or counts.get(ip_key, 0) >= self.limit_per_ip:
+        address = request.META.get("REMOTE_ADDR") or "0.0.0.0"
+        username = request.POST.get("username", "").strip().lower()[:150]
+        since = timezone.now() - datetime.timedelta(seconds=self.window)
+        recent = LoginFailure.objects.filter(address=address, at__gte=since)
+        if (
+            recent.filter(username=username).count() >= self.limit
+            or recent.count() >= self.limit_per_ip
+        ):
             response = HttpResponse(
                 "Too many failed login attempts. Try again later.",
                 status=429,
@@ -234,16 +212,11 @@ class LoginThrottleMiddleware:
             return response
         response = self.get_response(request)
         # Wagtail's login view redirects on success and re-renders the form (200) on failure.
-        failed = response.status_code == 200
-        try:
-            if failed:
-                for key in (user_key, ip_key):
-                    cache.add(key, 0, self.window)
-                    cache.incr(key)
-            elif response.status_code in (301, 302, 303):
-                cache.delete(user_key)
-        except Exception:  # noqa: BLE001
-            logger.warning("login throttle: cache unavailable")
+        if response.status_code == 200:
+            LoginFailure.objects.filter(at__lt=since).delete()  # what no window counts any more
+            LoginFailure.objects.create(address=address, username=username)
+        elif response.status_code in (301, 302, 303):
+            recent.filter(username=username).delete()
         return response
 
 

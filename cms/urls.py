@@ -10,9 +10,9 @@ from api.health import health
 from api.openapi import docs_v2, openapi_v2
 from api.router import api_router
 
-handler400 = "cms.errors.handler400"
-handler404 = "cms.errors.handler404"
-handler500 = "cms.errors.handler500"
+handler400 = "api.errors.handler400"
+handler404 = "api.errors.handler404"
+handler500 = "api.errors.handler500"
 
 urlpatterns = [
     path("api/health/", health, name="health"),

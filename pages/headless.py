@@ -2,9 +2,9 @@
 
 Each site's front end is its `FrontendSettings.frontend_url` (admin: Settings > Front end), else
 the `FRONTEND_URL` setting; its preview URL is `FrontendSettings.preview_url`, else its own front
-end's `/preview`, else the `FRONTEND_PREVIEW_URL` setting. The per-site URLs are read in one query
-and kept in the cache (`FRONTEND_URLS_CACHE_KEY`, dropped when a setting is saved; at most a
-minute old elsewhere).
+end's `/preview`, else the `FRONTEND_PREVIEW_URL` setting. The per-site URLs, like Wagtail's site
+root paths, are read once per API request (`pages.prefetch.request_memo`), never kept longer: a
+saved setting applies to the next request of every process.
 
 `HeadlessURLMixin` makes a page's `url`, `full_url` and the admin's "View live" links point at
 the front end, at the page's public path (`pages.routing.public_path`: "/", "/lille/",
@@ -17,28 +17,26 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+from wagtail.models import Site
 
+from pages.models.site_settings import FrontendSettings
+from pages.prefetch import request_memo
 from pages.routing import public_path
-
-CACHE_TIMEOUT = 60
 
 
 def site_urls() -> dict[int, tuple[str, str]]:
     """{site id: (front-end URL, preview URL)} for the sites that set either ("" if not set)."""
-    from pages.models.site_settings import FRONTEND_URLS_CACHE_KEY, FrontendSettings
+    return request_memo("frontend_settings", _site_urls)
 
-    urls = cache.get(FRONTEND_URLS_CACHE_KEY)
-    if urls is None:
-        rows = FrontendSettings.objects.exclude(frontend_url="", preview_url="")
-        urls = {
-            site_id: (front_end.rstrip("/"), preview)
-            for site_id, front_end, preview in rows.values_list(
-                "site_id", "frontend_url", "preview_url"
-            )
-        }
-        cache.set(FRONTEND_URLS_CACHE_KEY, urls, CACHE_TIMEOUT)
-    return urls
+
+def _site_urls() -> dict[int, tuple[str, str]]:
+    rows = FrontendSettings.objects.exclude(frontend_url="", preview_url="")
+    return {
+        site_id: (front_end.rstrip("/"), preview)
+        for site_id, front_end, preview in rows.values_list(
+            "site_id", "frontend_url", "preview_url"
+        )
+    }
 
 
 def site_front_ends() -> dict[int, str]:
@@ -100,6 +98,12 @@ def front_end_url(page, request=None) -> str:
 
 class HeadlessURLMixin:
     """Page types that the front end renders: every URL of the page is a front-end URL."""
+
+    def _get_site_root_paths(self, cache_object=None, **kwargs):
+        # Once per API request for every page it shows, not once per page from the cache.
+        if cache_object is None:
+            return request_memo("site_root_paths", Site.get_site_root_paths)
+        return super()._get_site_root_paths(cache_object, **kwargs)
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request=request)

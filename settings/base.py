@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pages",
     "media",
     "api",
+    "api.cache",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -80,8 +81,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Hits and 304s of the v2 API are answered here, before sessions, locale, the API guard's
-    # snapshot and the view (api/cache.py); after CORS and security, which apply to them too.
-    "api.cache.ResponseCacheMiddleware",
+    # snapshot and the view (api/cache/); after CORS and security, which apply to them too.
+    "api.cache.middleware.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Under /api/: every error JSON (a 405, a CSRF 403, an over-long URL's 414; api/errors.py).
     "api.errors.JSONErrorsMiddleware",
@@ -145,48 +146,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # `make bench` mounts an empty JSON view at /api/bench/empty/ as its ceiling; off otherwise.
 BENCH_CEILING_VIEW = env_bool("BENCH_CEILING_VIEW", False)
 
-# Redis when REDIS_URL is set (production), process memory otherwise.
+# The shared cache (API responses, preview snapshots, Wagtail's own): Redis when REDIS_URL is
+# set, otherwise Django's database cache on the same database. Never process memory: every
+# process (web workers, the scheduler, manage.py) must see the same entries (api/cache/).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Fails open: Redis down means cache misses, not errors (cms/cache_backends.py).
-            "BACKEND": "cms.cache_backends.FailOpenRedisCache",
+            # 100 ms timeouts, no retries, a circuit breaker: a hung Redis is bypassed fast.
+            "BACKEND": "api.cache.redis.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "cms-default",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "api_cache_entry",  # created by api/cache/migrations/0001
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cms"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-
-# API response cache (api/cache.py): responses and their invalidation tags live beside the
-# default cache (Redis when REDIS_URL is set), tags without expiry so a change is never lost.
-_api_cache = dict(CACHES["default"])
-if REDIS_URL:
-    CACHES["api"] = {**_api_cache, "KEY_PREFIX": _api_cache["KEY_PREFIX"] + "-api"}
-    CACHES["api-tags"] = {**_api_cache, "KEY_PREFIX": _api_cache["KEY_PREFIX"] + "-apitags"}
-else:
-    _locmem = "django.core.cache.backends.locmem.LocMemCache"
-    CACHES["api"] = {"BACKEND": _locmem, "LOCATION": "cms-api", "OPTIONS": {"MAX_ENTRIES": 2000}}
-    CACHES["api-tags"] = {
-        "BACKEND": _locmem,
-        "LOCATION": "cms-api-tags",
-        "OPTIONS": {"MAX_ENTRIES": 200_000},
-    }
+API_CACHE_ALIAS = "default"
 API_CACHE_ENABLED = env_bool("API_CACHE_ENABLED", True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", 24 * 3600)
 API_CACHE_S_MAXAGE = env_int("API_CACHE_S_MAXAGE", 300)
 API_CACHE_STALE_WHILE_REVALIDATE = env_int("API_CACHE_STALE_WHILE_REVALIDATE", 60)
-# Materialised page representations (api/materialised.py): page details and listing items
-# stored as JSON, dropped with every change they depend on, rebuilt after it commits.
-API_MATERIALISED_ENABLED = env_bool("API_MATERIALISED_ENABLED", True)
-API_MATERIALISE_ON_CHANGE = env_bool("API_MATERIALISE_ON_CHANGE", True)
 
 # CDN purge on content changes (wagtail.contrib.frontend_cache), e.g. Varnish/nginx PURGE.
 WAGTAILFRONTENDCACHE = {}
@@ -199,15 +186,12 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
 WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 # Background tasks (django-tasks): Wagtail's own run in the request ("default"); webhook
-# deliveries and CDN purges run on "background": a thread pool by default, the database
-# (django-tasks-db, TASKS_BACKGROUND_BACKEND=django_tasks_db.DatabaseBackend, the production
-# default) served by the worker `manage.py db_worker --backend background`.
-TASKS_BACKGROUND_BACKEND = os.environ.get(
-    "TASKS_BACKGROUND_BACKEND", "webhooks.backends.ThreadBackend"
-)
+# deliveries and CDN purges are queued in the database ("background", django-tasks-db), where
+# any process may queue them and they survive restarts, and are sent by one worker process,
+# `manage.py db_worker --backend background` (`make run` and `make serve-production` start it).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": TASKS_BACKGROUND_BACKEND},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 5)
@@ -340,6 +324,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# Admin login throttle (cms.middleware.LoginThrottleMiddleware; failures kept in the database).
+LOGIN_FAILURE_LIMIT = 5  # failures per username and address within the window
+LOGIN_FAILURE_LIMIT_PER_IP = 30  # failures per address, any usernames
+LOGIN_FAILURE_WINDOW = 15 * 60  # seconds
 
 LOGGING = {
     "version": 1,

@@ -35,14 +35,3 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405
-
-# The response cache's invalidation must reach every worker: with several gunicorn workers an
-# in-process cache would keep serving what another worker invalidated. Without Redis it is off.
-API_CACHE_ENABLED = API_CACHE_ENABLED and bool(REDIS_URL)  # noqa: F405
-
-# Webhook deliveries and CDN purges are queued in the database (they survive a restart and any
-# app server may enqueue them) and sent by one worker process per site:
-#     .venv/bin/python manage.py db_worker --backend background
-TASKS["background"]["BACKEND"] = os.environ.get(  # noqa: F405
-    "TASKS_BACKGROUND_BACKEND", "django_tasks_db.DatabaseBackend"
-)

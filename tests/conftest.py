@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import functools
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.test.client import Client
 from rest_framework.test import APIClient
+from wagtail.contrib.frontend_cache.backends import BaseBackend
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +34,11 @@ def _clean_media():
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
+    """Redis (REDIS_URL) keeps entries across tests; the database cache's go with each test's
+    rollback."""
     for cache in caches.all():
-        cache.clear()
+        if not isinstance(cache, DatabaseCache):
+            cache.clear()
     yield
 
 
@@ -85,3 +92,88 @@ def editor(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("editor", "editor@example.com", "pw-editor-1")
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a change as if its transaction committed (its on_commit hooks run)."""
+
+    def run(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    return run
+
+
+CDN_BASE = "http://127.0.0.1:8000"
+
+
+class RecordingCDN(BaseBackend):
+    """Stands in for a CDN's purge API (the only thing outside the machine)."""
+
+    purged: list[str] = []
+
+    def purge(self, url: str) -> None:
+        self.purged.append(url)
+
+
+@pytest.fixture
+def cdn(settings):
+    """A CDN in front of the API at CDN_BASE: the list of URLs purged, in order."""
+    settings.WAGTAILAPI_BASE_URL = CDN_BASE
+    settings.WAGTAILFRONTENDCACHE = {"cdn": {"BACKEND": "tests.conftest.RecordingCDN"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    RecordingCDN.purged.clear()
+    yield RecordingCDN.purged
+    RecordingCDN.purged.clear()
+
+
+class Receiver:
+    """A real HTTP receiver in a thread (a webhook's): records what it was sent, answers each
+    request with the next of `statuses` (then 200)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.statuses: list[int] = []  # answers to give, in order; then 200
+        self.received = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                receiver.requests.append({"headers": dict(self.headers), "body": body})
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"nope")
+                receiver.received.set()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+
+@pytest.fixture
+def receiver():
+    receiver = Receiver()
+    yield receiver
+    receiver.server.shutdown()
+    receiver.server.server_close()
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Deliver inside the test's transaction (a worker process cannot see uncommitted rows);
+    django-tasks resets its backends when TASKS changes."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    }
+    settings.WEBHOOK_RETRY_BACKOFF = 0.01

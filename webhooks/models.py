@@ -55,6 +55,8 @@ class WebhookDelivery(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     response_excerpt = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Every attempt's outcome, oldest first: {"at", "status_code", "error"}.
+    attempt_log = models.JSONField(default=list, blank=True, editable=False)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -45,6 +45,14 @@ def deliver_webhook(delivery_id: int) -> str:
         delivery.response_excerpt = ""
         delivery.error = f"{type(exc).__name__}: {exc}"[:2000]
 
+    delivery.attempt_log = [
+        *delivery.attempt_log,
+        {
+            "at": delivery.last_attempt_at.isoformat(),
+            "status_code": delivery.status_code,
+            "error": delivery.error,
+        },
+    ]
     if not delivery.error:
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.delivered_at = timezone.now()

@@ -56,6 +56,7 @@ class WebhookDeliveryViewSet(ModelViewSet):
         "status",
         "status_code",
         "attempts",
+        "attempt_log",
         "error",
         "response_excerpt",
         "payload",

@@ -607,8 +607,11 @@ export interface components {
             checks: {
                 /** @enum {string} */
                 database: "ok" | "unavailable";
-                /** @enum {string} */
-                cache: "ok" | "unavailable";
+                /**
+                 * @description degraded: Redis is down and answers come from the database alone.
+                 * @enum {string}
+                 */
+                cache: "ok" | "degraded" | "unavailable";
             };
         };
         /** @description The blocks of a HubBody, in order. */

@@ -1,13 +1,8 @@
 """Per-site settings editors manage in the admin (Settings menu)."""
 
-from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-
-FRONTEND_URLS_CACHE_KEY = "pages:site-front-end-and-preview-urls"  # renamed when the shape changed
 
 
 @register_setting(icon="desktop")
@@ -38,9 +33,3 @@ class FrontendSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Front end"
-
-
-@receiver(post_save, sender=FrontendSettings, dispatch_uid="pages-frontend-urls")
-@receiver(post_delete, sender=FrontendSettings, dispatch_uid="pages-frontend-urls-delete")
-def forget_frontend_urls(sender, **kwargs) -> None:
-    cache.delete(FRONTEND_URLS_CACHE_KEY)

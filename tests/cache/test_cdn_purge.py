@@ -3,36 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from wagtail.contrib.frontend_cache.backends import BaseBackend
 
 from pages.models import CaseStudyPage, PartnerCity
+from tests.conftest import CDN_BASE as BASE
 
 pytestmark = pytest.mark.django_db
-
-BASE = "http://127.0.0.1:8000"
-PURGED: list[str] = []
-
-
-class RecordingBackend(BaseBackend):
-    """Stands in for a CDN's purge API (the only thing outside the machine)."""
-
-    def purge(self, url: str) -> None:
-        PURGED.append(url)
-
-
-@pytest.fixture
-def cdn(settings):
-    settings.WAGTAILAPI_BASE_URL = BASE
-    settings.WAGTAILFRONTENDCACHE = {
-        "cdn": {"BACKEND": "tests.cache.test_cdn_purge.RecordingBackend"}
-    }
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-        "background": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    }
-    PURGED.clear()
-    yield PURGED
-    PURGED.clear()
 
 
 def lille() -> CaseStudyPage:

@@ -128,9 +128,20 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused process cannot terminate
             self.process.terminate()
             self.process.wait(timeout=20)
         self.process = None
+
+    def pause(self) -> None:
+        """SIGSTOP: the process hangs; the kernel still accepts connections for it."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT: back with every key it held."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     @property
     def url(self) -> str:
@@ -251,12 +262,12 @@ class Response:
         return json.loads(self.body)
 
 
-def get(base: str, path: str, timeout: float = 30) -> Response:
+def get(base: str, path: str, timeout: float = 30, headers: dict | None = None) -> Response:
     host, port = base.split("//", 1)[1].split(":")
     started = time.monotonic()
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Accept": "application/json"})
+        conn.request("GET", path, headers={"Accept": "application/json", **(headers or {})})
         answer = conn.getresponse()
         body = answer.read()
         headers = {k.lower(): v for k, v in answer.getheaders()}
@@ -275,6 +286,7 @@ class Load:
     paths: list[str]
     clients: int = 6
     timeout: float = 30
+    headers: dict[str, str] = field(default_factory=dict)
     responses: list[Response] = field(default_factory=list)
 
     def __post_init__(self):
@@ -288,7 +300,7 @@ class Load:
     def _client(self, offset: int) -> None:
         n = offset
         while not self._stop.is_set():
-            response = get(self.base, self.paths[n % len(self.paths)], self.timeout)
+            response = get(self.base, self.paths[n % len(self.paths)], self.timeout, self.headers)
             with self._lock:
                 self.responses.append(response)
             n += 1

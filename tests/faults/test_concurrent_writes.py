@@ -110,147 +110,17 @@ def test_two_editors_publishing_the_same_page_lose_no_revision_and_show_no_mixed
     assert not mixed, f"half-written pages were served: {mixed[:3]}"
 
 
-# A page's materialised JSON is stored after the snapshot it was read in has ended. Here an
-# editor's publish commits in between, deterministically: the store is refused, the reader was
-# answered the page as its snapshot saw it, and the stored row is the published page.
-STORE_AFTER_A_PUBLISH = """
-import threading
-from django.db import connection
-from django.test import Client
-from api import materialised
-from api.models import MaterialisedPage
-from pages.models import CaseStudyPage
-
-title = sys.argv[1]
-page_id = CaseStudyPage.objects.filter(locale__language_code="en").order_by("id").last().pk
-detail = f"/api/v2/pages/{page_id}/"
-client = Client(HTTP_HOST="localhost", HTTP_ACCEPT="application/json")
-MaterialisedPage.objects.filter(page_id=page_id).delete()
-before = CaseStudyPage.objects.get(pk=page_id).title
-real_store, refused = materialised.store, []
-
-def publish():
-    page = CaseStudyPage.objects.get(pk=page_id)
-    page.title = title
-    page.save_revision().publish()
-    connection.close()
-
-def store_after_a_publish(*args):
-    if threading.current_thread() is threading.main_thread() and not refused:
-        editor = threading.Thread(target=publish)
-        editor.start()
-        editor.join()  # committed, and its own rebuild has run
-        stored = real_store(*args)
-        refused.append(not stored)
-        return stored
-    return real_store(*args)
-
-materialised.store = store_after_a_publish
-served = client.get(detail)
-materialised.store = real_store
-rows = MaterialisedPage.objects.filter(page_id=page_id).values_list("body", flat=True)
-print(json.dumps({
-    "before": before,
-    "served": served.json()["title"],
-    "materialised": served["X-Materialised"],
-    "refused": refused,
-    "rows": [json.loads(bytes(body))["title"] for body in rows],
-    "after": client.get(detail).json()["title"],
-}))
-"""
-
-# The same race with the publish still in flight when the store runs: it has bumped the epoch
-# and holds its lock. The store waits for the publish to end and is then refused.
-STORE_DURING_A_PUBLISH = """
-import threading
-import time
-from django.db import connection, transaction
-from api import materialised
-from api.models import MaterialisedPage
-from pages.models import CaseStudyPage
-
-title = sys.argv[1]
-page_id = CaseStudyPage.objects.filter(locale__language_code="en").order_by("id").last().pk
-variant, host = "detail-race-test", "http://localhost/"
-epoch = materialised.current_epoch()  # a reader's snapshot, before the publish
-published, commit, result = threading.Event(), threading.Event(), {}
-
-def publish():
-    with transaction.atomic():
-        page = CaseStudyPage.objects.get(pk=page_id)
-        page.title = title
-        page.save_revision().publish()
-        published.set()
-        commit.wait(120)
-    connection.close()
-
-def store():
-    result["stored"] = materialised.store(
-        page_id, variant, host, b'{"title": "as read before"}', {"all"}, None, epoch
-    )
-    connection.close()
-
-editor = threading.Thread(target=publish)
-editor.start()
-published.wait(120)
-reader = threading.Thread(target=store)
-reader.start()
-waited = False
-with connection.cursor() as cursor:  # until the store waits for the publish's lock
-    while not waited and reader.is_alive():
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-            "AND query LIKE %s", ["%api_materialisedepoch%"]
-        )
-        waited = cursor.fetchone()[0] > 0
-        time.sleep(0.02)
-commit.set()
-editor.join()
-reader.join()
-print(json.dumps({
-    "waited": waited,
-    "stored": result.get("stored"),
-    "rows": MaterialisedPage.objects.filter(page_id=page_id, variant=variant).count(),
-}))
-"""
-
-
-def test_a_page_read_before_a_publish_is_never_stored_after_it(
-    postgres, seeded_database, fault_dir
-):
-    env = app_env(postgres.url(seeded_database), fault_dir / "var")
-    outcome = run_script(env, STORE_AFTER_A_PUBLISH, "Published while read")
-
-    assert outcome["refused"] == [True]
-    # The reader got the page whole, as its snapshot saw it before the publish.
-    assert outcome["served"] == outcome["before"] != "Published while read"
-    assert outcome["materialised"] == "MISS"
-    # What is stored, and served from now on, is the published page.
-    assert set(outcome["rows"]) <= {"Published while read"}
-    assert outcome["after"] == "Published while read"
-
-
-def test_a_store_racing_a_publish_in_flight_waits_for_it_and_is_refused(
-    postgres, seeded_database, fault_dir
-):
-    env = app_env(postgres.url(seeded_database), fault_dir / "var")
-    outcome = run_script(env, STORE_DURING_A_PUBLISH, "Published during a store")
-
-    assert outcome == {"waited": True, "stored": False, "rows": 0}
-
-
 # A read that must make renditions (its snapshot is READ ONLY) runs once more outside the
 # snapshot to make them. Here an editor's publish commits in the middle of that run, right
 # after it loaded the page's row: it reads the title from before the publish and the tags and
-# organisations from after it. That run is never answered nor stored: the reader gets the page
-# whole, from a snapshot taken after it.
+# organisations from after it. That run is never answered (so never stored either): the reader
+# gets the page whole, from a snapshot taken after it.
 PUBLISH_WHILE_RENDITIONS_ARE_MADE = """
 import threading
 from django.db import connection
 from django.db.models.signals import post_init
 from django.test import Client
 from wagtail.rich_text import RichText
-from api.models import MaterialisedPage
 from media.models import CustomRendition
 from pages.models import CaseStudyPage, PartnerOrganisation
 
@@ -260,7 +130,6 @@ page = (
     .order_by("id").last()
 )
 CustomRendition.objects.filter(image_id=page.hero_image_id).delete()  # the read makes them
-MaterialisedPage.objects.all().delete()
 client = Client(HTTP_HOST="localhost", HTTP_ACCEPT="application/json")
 
 def publish():

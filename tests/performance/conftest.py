@@ -19,16 +19,9 @@ from tests.factories import ImageFactory, default_locale, image_file
 
 
 @pytest.fixture(autouse=True)
-def _response_cache_off(settings, request):
-    # Query counts are about rendering; a cached response or a stored representation would
-    # hide every query. Tests of the materialised path ask for it with `materialised`.
+def _response_cache_off(settings):
+    # Query counts are about rendering; a cached answer would hide every query.
     settings.API_CACHE_ENABLED = False
-    settings.API_MATERIALISED_ENABLED = "materialised" in request.fixturenames
-
-
-@pytest.fixture
-def materialised():
-    """Serve page details and listing items from their materialised representations."""
 
 
 def make_image(with_renditions: bool = True):

@@ -51,6 +51,7 @@ from pages.models import (
 )
 from pages.models.case_study import CaseStudyTag
 from pages.representation import all_filters
+from pages.signals import bulk_changed
 
 IMAGE_PREFIX = "Bench image "
 CITY_PREFIX = "Bench city "
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             cities = self.ensure_cities(options["cities"], images)
             networks = self.ensure_networks(options["networks"], images)
             created = self.ensure_case_studies(options["case_studies"], images, cities, networks)
+            bulk_changed.send(sender=type(self))  # bulk writes send no model signals
         with connection.cursor() as cursor:
             # VACUUM cannot run in a transaction (a test's, for one): ANALYZE alone there.
             vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block

@@ -1,0 +1,157 @@
+"""The response cache: public GETs of the v2 API answered from the cache, keyed by the content
+generation, with HTTP validators (see `api.cache` for the design)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
+from django.utils.http import http_date, parse_http_date
+
+from api.cache import generation
+from api.cache.purge import record_served_url
+
+logger = logging.getLogger(__name__)
+
+CACHED_PATH_PREFIX = "/api/v2/"
+CACHEABLE_STATUSES = frozenset({200, 301, 302})
+PREVIEW_PARAMS = ("preview_token",)
+PREVIEW_HEADERS = ("HTTP_PREVIEW_TOKEN", "HTTP_X_PREVIEW_TOKEN")
+CODE_DIRS = ("api", "pages", "media", "cms", "settings")
+
+
+@functools.cache
+def code_version() -> str:
+    """The cache VERSION of every key: a fingerprint of the code and packages that shape the
+    JSON, so answers rendered by other code (before a deploy, or by a server not yet
+    upgraded) are never served."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for package in ("django", "wagtail", "djangorestframework", "wagtail-localize"):
+        digest.update(f"{package}={importlib.metadata.version(package)};".encode())
+    for folder in CODE_DIRS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".toml", ".po") and "migrations" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def is_private_request(request: HttpRequest) -> bool:
+    """Credentials, a session or a preview token: the answer is for this client alone."""
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return True
+    if any(name in request.GET for name in PREVIEW_PARAMS):
+        return True
+    if any(header in request.META for header in PREVIEW_HEADERS):
+        return True
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def cache_key(request: HttpRequest, generation_value: int) -> str:
+    """What an answer depends on besides the content: scheme, host (absolute URLs), path and
+    query. Not the language: LocaleMiddleware activates LANGUAGE_CODE for every path without
+    a language prefix, which every /api/ path is. Not Accept: the API answers JSON only."""
+    query = sorted(request.GET.lists())
+    raw = "|".join([request.scheme, request.get_host().lower(), request.path, repr(query)])
+    return f"api:{generation_value}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def cache_control(state: generation.State | None) -> str:
+    s_maxage = settings.API_CACHE_S_MAXAGE
+    stale = settings.API_CACHE_STALE_WHILE_REVALIDATE
+    if state is not None and state.next_expiry is not None:
+        # Content expires then without any change to purge on: shared caches stop before.
+        left = int((state.next_expiry - timezone.now()).total_seconds())
+        s_maxage, stale = min(s_maxage, max(left, 0)), 0
+    if s_maxage <= 0:
+        return "public, max-age=0, no-cache"
+    return f"public, max-age=0, s-maxage={s_maxage}, stale-while-revalidate={stale}"
+
+
+def prepare(response: HttpResponse, state: generation.State | None, status: str) -> None:
+    """Validators and lifetimes of a public response."""
+    response["X-Cache"] = status
+    if response.status_code not in CACHEABLE_STATUSES:
+        response["Cache-Control"] = "no-cache"  # a 404 may be a 200 after the next publish
+        return
+    if "ETag" not in response:
+        set_response_etag(response)
+    if state is not None:
+        response["Last-Modified"] = http_date(state.changed_at.timestamp())
+    response["Cache-Control"] = cache_control(state)
+    patch_vary_headers(response, ("Authorization",))
+
+
+def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The 304 (or 412) a conditional request gets instead of this response (RFC 9110 13.2.2)."""
+    if response.status_code not in CACHEABLE_STATUSES:
+        return response
+    last_modified = response.get("Last-Modified")
+    answer = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=last_modified and parse_http_date(last_modified),
+        response=response,
+    )
+    if answer.status_code == 412:
+        return JsonResponse({"message": "Precondition failed", "status": 412}, status=412)
+    if answer is not response:
+        answer["X-Cache"] = response["X-Cache"]
+    return answer
+
+
+class ResponseCacheMiddleware:
+    """Placed right after CORS and SecurityMiddleware, whose headers are made for each
+    request: a hit is answered before sessions, locale, the API guard and the view run."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cache = caches[settings.API_CACHE_ALIAS]
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(CACHED_PATH_PREFIX):
+            return self.get_response(request)
+        if is_private_request(request):
+            response = self.get_response(request)
+            response["Cache-Control"] = "private, no-store"
+            response["X-Cache"] = "BYPASS"
+            return response
+        if not settings.API_CACHE_ENABLED:
+            response = self.get_response(request)
+            prepare(response, None, "OFF")
+            return conditional(request, response)
+        try:
+            state = generation.current()
+            key = cache_key(request, state.value)
+        except (DatabaseError, DisallowedHost):
+            return self.get_response(request)  # the stack answers (503 JSON, 400)
+        version = code_version()
+        entry = self.cache.get(key, version=version)
+        if entry is not None:
+            status, headers, body = entry
+            response = HttpResponse(body, status=status, headers=headers)
+            prepare(response, state, "HIT")
+            return conditional(request, response)
+        response = self.get_response(request)
+        prepare(response, state, "MISS")
+        if (
+            request.method == "GET"
+            and response.status_code in CACHEABLE_STATUSES
+            and not response.streaming
+            and not response.cookies  # Set-Cookie, kept apart from the headers: this client's
+        ):
+            headers = {k: v for k, v in response.items() if k not in ("X-Cache", "Last-Modified")}
+            entry = (response.status_code, headers, response.content)
+            self.cache.set(key, entry, settings.API_CACHE_TIMEOUT, version=version)
+            record_served_url(request)  # a CDN may hold this URL now: a purge must name it
+        return conditional(request, response)
