@@ -162,29 +162,22 @@ def _django_field_schema(field: models.Field) -> Schema:
 # --- blocks --------------------------------------------------------------------------------
 
 
-def _wagtail_base(cls: type) -> type:
-    return next(c for c in cls.__mro__ if c.__module__.startswith("wagtail."))
-
-
 def block_schema(block: blocks.Block) -> Schema:
     """A block's JSON: its own `api_schema()` where it declares one, else Wagtail's
     representation of a built-in block. A block that changes its JSON
     (`get_api_representation`) without declaring it is an error, not a guess."""
-    own = type(block).__dict__.get("api_schema") or next(
-        (
-            c.__dict__["api_schema"]
-            for c in type(block).__mro__
-            if "api_schema" in c.__dict__ and not c.__module__.startswith("wagtail.")
-        ),
-        None,
-    )
-    if own is not None:
-        return own(block)
-    base = _wagtail_base(type(block))
-    if type(block).get_api_representation is not base.get_api_representation:
+    mro = type(block).__mro__
+    represents = next(c for c in mro if "get_api_representation" in c.__dict__)
+    declares = next((c for c in mro if "api_schema" in c.__dict__), None)
+    if not represents.__module__.startswith("wagtail.") and (
+        declares is None or not issubclass(declares, represents)
+    ):
+        # Its JSON is the project's own: the declaration must sit with (or below) it.
         raise SchemaError(
             f"{type(block).__name__} overrides get_api_representation but declares no api_schema"
         )
+    if declares is not None:
+        return declares.__dict__["api_schema"](block)
     if isinstance(block, blocks.StreamBlock):
         return stream_schema(block)
     if isinstance(block, blocks.StructBlock):

@@ -159,6 +159,23 @@ def test_a_block_that_changes_its_json_without_declaring_it_is_refused():
     with pytest.raises(SchemaError, match="SecretBlock"):
         block_schema(SecretBlock())
 
+    class DeclaredBlock(blocks.StructBlock):
+        heading = blocks.CharBlock()
+
+        def get_api_representation(self, value, context=None):
+            return {"heading": value["heading"]}
+
+        def api_schema(self):
+            return {"type": "object"}
+
+    class ChangedBlock(DeclaredBlock):  # changes the JSON, inherits the old declaration
+        def get_api_representation(self, value, context=None):
+            return {"title": value["heading"]}
+
+    assert block_schema(DeclaredBlock()) == {"type": "object"}
+    with pytest.raises(SchemaError, match="ChangedBlock"):
+        block_schema(ChangedBlock())
+
 
 def test_the_documented_limits_are_the_guards_limits():
     from cms import middleware
