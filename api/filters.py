@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.db.models import Q
 from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.filters import LocaleFilter as WagtailPageLocaleFilter
 from wagtail.api.v2.filters import SearchFilter as WagtailSearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.models import Locale
@@ -48,6 +49,7 @@ class LocaleFilter(BaseFilterBackend):
             locale = None
         if locale is None:
             raise BadRequestError(f"locale {code!r} is not one of this site's languages")
+        view.wanted_locale = locale.language_code  # items in another language are fallbacks
         source = default_locale()
         if source is None or source == locale:
             return queryset.filter(locale=locale)
@@ -55,6 +57,17 @@ class LocaleFilter(BaseFilterBackend):
         return queryset.filter(
             Q(locale=locale) | (Q(locale=source) & ~Q(translation_key__in=translated))
         )
+
+
+class PageLocaleFilter(WagtailPageLocaleFilter):
+    """Wagtail's ?locale= on pages, with an unknown language a 400 (a bad parameter), not a
+    404 (Wagtail's), which reads as "no such listing"."""
+
+    def filter_queryset(self, request, queryset, view):
+        code = request.GET.get("locale")
+        if code is not None and not Locale.objects.filter(language_code=code).exists():
+            raise BadRequestError(f"locale {code!r} is not one of this site's languages")
+        return super().filter_queryset(request, queryset, view)
 
 
 class DefaultLanguageFilter(BaseFilterBackend):

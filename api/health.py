@@ -7,8 +7,32 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from api.cache.redis import FailOpenRedisCache
+from api.errors import allow_methods
+from pages.schema import Schema, component, obj
 
 
+@component("Health")
+def health_schema() -> Schema:
+    """What `health` answers (its declaration for /api/v2/openapi.json)."""
+    return obj(
+        {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "checks": obj(
+                {
+                    "database": {"type": "string", "enum": ["ok", "unavailable"]},
+                    "cache": {
+                        "type": "string",
+                        "enum": ["ok", "degraded", "unavailable"],
+                        "description": "degraded: Redis is down and answers come from the "
+                        "database alone.",
+                    },
+                }
+            ),
+        }
+    )
+
+
+@allow_methods("GET", "HEAD")
 @never_cache
 def health(request):
     checks = {}

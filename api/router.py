@@ -1,7 +1,6 @@
 """THE one place API endpoints are registered (namespace "wagtailapi_v2"), mounted once."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v3.urls import api as api_v3
 
 from api.preview import PreviewAPIViewSet
 from api.views import (
@@ -21,4 +20,4 @@ api_router.register_endpoint("networks", NetworkAPIViewSet)
 # After "pages", so page links keep resolving to /api/v2/pages/<id>/.
 api_router.register_endpoint("preview", PreviewAPIViewSet)
 
-__all__ = ["api_router", "api_v3"]
+__all__ = ["api_router"]

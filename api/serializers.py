@@ -6,13 +6,51 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from rest_framework.fields import Field
-from wagtail.api.v2.serializers import BaseSerializer, TagsField
+from wagtail.api.v2.serializers import (
+    BaseSerializer,
+    PageAliasOfField,
+    PageParentField,
+    TagsField,
+    get_serializer_class,
+)
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.images.api.v2.serializers import ImageSerializer as WagtailImageSerializer
 
-from api.fields import locale_code, model_representation
+from pages.headless import html_url
+from pages.representation import locale_code, model_representation
 from pages.routing import public_path
+from pages.schema import BOOLEAN, INTEGER, Schema, array, component, nullable, obj, ref, string
 from pages.teasers import case_study_teasers
+
+
+@component("Breadcrumb")
+def breadcrumb_schema() -> Schema:
+    return obj({"id": INTEGER, "title": string(), "path": string(), "locale": string()})
+
+
+@component("Translation")
+def translation_schema() -> Schema:
+    return obj(
+        {"locale": string(), "id": INTEGER, "title": string(), "path": string()},
+        description="Another live language version of the page (for a language switcher).",
+    )
+
+
+@component("PageSummary")
+def page_summary_schema() -> Schema:
+    return obj(
+        {
+            "id": INTEGER,
+            "meta": obj(
+                {
+                    "type": string('The page type, e.g. "pages.HubPage".'),
+                    "detail_url": string(),
+                    "html_url": nullable(string("The page on the front end.")),
+                }
+            ),
+            "title": string(),
+        }
+    )
 
 
 class BreadcrumbsField(Field):
@@ -30,6 +68,9 @@ class BreadcrumbsField(Field):
             {"id": a.pk, "title": a.title, "path": public_path(a), "locale": locale_code(a)}
             for a in ancestors
         ]
+
+    def api_schema(self, model, name: str) -> Schema:
+        return array(ref("Breadcrumb"), description="Ancestors from the hub to the parent.")
 
 
 class TranslationsField(Field):
@@ -58,6 +99,9 @@ class TranslationsField(Field):
             for p in queryset.order_by("locale__language_code")
         ]
 
+    def api_schema(self, model, name: str) -> Schema:
+        return array(ref("Translation"), description="Other live language versions.")
+
 
 class TranslationOutOfDateField(Field):
     """On a translation made with wagtail-localize: true when its source changed since it was
@@ -72,6 +116,13 @@ class TranslationOutOfDateField(Field):
 
         return translation_out_of_date(obj)
 
+    def api_schema(self, model, name: str) -> Schema:
+        return {
+            **nullable(BOOLEAN),
+            "description": "true: this translation's source changed since it was last "
+            "synced; false: in sync; null: a source, or nobody translated it. Detail only.",
+        }
+
 
 class PathField(Field):
     def __init__(self, **kwargs):
@@ -80,6 +131,9 @@ class PathField(Field):
 
     def to_representation(self, page):
         return public_path(page)
+
+    def api_schema(self, model, name: str) -> Schema:
+        return string("The page's path on the front end: /, /lille/, /fr/lille/.")
 
 
 class CaseStudyTeasersMetaField(Field):
@@ -95,8 +149,57 @@ class CaseStudyTeasersMetaField(Field):
         self.context["page"] = page
         return case_study_teasers(self.context)
 
+    def api_schema(self, model, name: str) -> Schema:
+        from pages.models import HubPage
+
+        if issubclass(model, HubPage):
+            return {**ref("CaseStudyTeasers"), "description": "The hub's latest case studies."}
+        return {"type": "null", "description": "Only a hub has teasers."}
+
+
+class HtmlUrlField(Field):
+    """`meta.html_url`: the page on its site's front end, in listings and search as in details."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, page):
+        return html_url(page, self.context.get("request"))
+
+    def api_schema(self, model, name: str) -> Schema:
+        return string("The page on its site's front end (FRONTEND_URL or the site's setting).")
+
+
+class PageSummaryMixin:
+    """`meta.parent` and `meta.alias_of`: {id, meta: {type, detail_url, html_url}, title},
+    through this project's serializer (so `html_url` is the front end's, as everywhere)."""
+
+    def to_representation(self, value):
+        serializer_class = get_serializer_class(
+            value.__class__,
+            ["id", "type", "detail_url", "html_url", "title"],
+            meta_fields=["type", "detail_url", "html_url"],
+            base=PageSerializer,
+        )
+        return serializer_class(context=self.context).to_representation(value)
+
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(ref("PageSummary"))
+
+
+class ParentField(PageSummaryMixin, PageParentField):
+    pass
+
+
+class AliasOfField(PageSummaryMixin, PageAliasOfField):
+    pass
+
 
 class PageSerializer(WagtailPageSerializer):
+    html_url = HtmlUrlField()
+    parent = ParentField(read_only=True)
+    alias_of = AliasOfField(read_only=True)
     path = PathField()
     breadcrumbs = BreadcrumbsField()
     translations = TranslationsField()
@@ -140,6 +243,9 @@ class PrefetchedTagsField(TagsField):
             return super().to_representation(value)
         return list(loaded[instance.pk])
 
+    def api_schema(self, model, name: str) -> Schema:
+        return array(string(), description="Tag names.")
+
 
 class ImageSerializer(WagtailImageSerializer):
     def build_property_field(self, field_name, model_class):
@@ -157,25 +263,31 @@ class LocaleCodeField(Field):
     def to_representation(self, obj):
         return locale_code(obj)
 
+    def api_schema(self, model, name: str) -> Schema:
+        return string("The language of this version.")
+
 
 class SnippetSerializer(BaseSerializer):
-    """Snippets through their `api_fields` allowlist, identical to their embedded form."""
+    """Snippets in their one shape (`pages.representation.model_representation`), the same as
+    where a page embeds them; the detail adds `meta.translation_out_of_date`."""
 
     locale = LocaleCodeField()
     translation_out_of_date = TranslationOutOfDateField()
 
     def to_representation(self, instance):
         full = model_representation(instance, self.context)
-        data: OrderedDict = OrderedDict(id=instance.pk)
-        meta = OrderedDict()
+        meta = full["meta"]
+        # ?locale=fr lists a city without a French version in English: a fallback, as where
+        # a French page embeds it.
+        wanted = self.context.get("wanted_locale")
+        meta["fallback"] = wanted is not None and meta["locale"] != wanted
+        data: OrderedDict = OrderedDict(id=instance.pk, meta=meta)
         for name, field in self.fields.items():
             if name in self.meta_fields:
-                meta[name] = field.to_representation(field.get_attribute(instance))
+                if name not in meta:
+                    meta[name] = field.to_representation(field.get_attribute(instance))
             elif name in full:
                 data[name] = full[name]
-        data["meta"] = meta
-        data.move_to_end("meta", last=False)
-        data.move_to_end("id", last=False)
         return data
 
 

@@ -15,7 +15,7 @@ from wagtail.api.v2.filters import (
     TranslationOfFilter,
 )
 from wagtail.api.v2.filters import (
-    LocaleFilter as PageLocaleFilter,
+    LocaleFilter as WagtailPageLocaleFilter,
 )
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import BaseAPIViewSet
@@ -24,7 +24,13 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Locale, Page
 
-from api.filters import DefaultLanguageFilter, LocaleFilter, SearchFilter, YearRangeFilter
+from api.filters import (
+    DefaultLanguageFilter,
+    LocaleFilter,
+    PageLocaleFilter,
+    SearchFilter,
+    YearRangeFilter,
+)
 from api.pagination import IndexedCountPagination
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
 from pages.models import Network, PartnerCity
@@ -88,7 +94,10 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
     listing_default_fields = [*WagtailPagesAPIViewSet.listing_default_fields, "path"]
     # Without ?locale= a listing is in the default language; SearchFilter must stay last.
     filter_backends = [
-        *WagtailPagesAPIViewSet.filter_backends[:-1],
+        *(
+            PageLocaleFilter if backend is WagtailPageLocaleFilter else backend
+            for backend in WagtailPagesAPIViewSet.filter_backends[:-1]
+        ),
         DefaultLanguageFilter,
         SearchFilter,
     ]
@@ -108,11 +117,17 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         # Built once per request (Wagtail asks for it in get_queryset and again for the
         # serializer context); each build costs the visibility and site queries.
         if getattr(self, "_base_queryset", None) is None:
-            try:
-                self._base_queryset = public_pages(self.request)
-            except ValueError as exc:
-                raise BadRequestError(str(exc)) from exc
+            self._base_queryset = self._public_pages()
         return self._base_queryset
+
+    def _public_pages(self, model=Page):
+        try:
+            return public_pages(self.request, model)
+        except ValueError as exc:
+            raise BadRequestError(str(exc)) from exc
+        except Http404 as exc:  # Wagtail's ?site= lookup: a bad parameter, not a missing page
+            site = self.request.GET.get("site")
+            raise BadRequestError(f"site {site!r} is not one of this CMS's sites") from exc
 
     def get_object(self):
         # The page row (visibility checked), then its specific row with what its JSON needs
@@ -159,10 +174,7 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
             raise BadRequestError("type doesn't exist") from exc
         if len(models) != 1 or models[0] is Page:
             return None
-        try:
-            return public_pages(self.request, models[0])
-        except ValueError as exc:
-            raise BadRequestError(str(exc)) from exc
+        return self._public_pages(models[0])
 
     def get_serializer(self, instance=None, *args, **kwargs):
         many = kwargs.get("many")
@@ -251,6 +263,11 @@ class SnippetAPIViewSet(BoundedQueriesMixin, BaseAPIViewSet):
     @classmethod
     def get_listing_default_fields(cls, model):
         return [*cls.listing_default_fields, *[f.name for f in model.api_fields]]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["wanted_locale"] = getattr(self, "wanted_locale", None)
+        return context
 
     def get_queryset(self):
         from pages.prefetch import _queryset

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.errors import not_found
 from api.health import health
-from api.openapi import openapi_v3
-from api.router import api_router, api_v3
+from api.openapi import docs_v2, openapi_v2
+from api.router import api_router
 
 handler400 = "api.errors.handler400"
 handler404 = "api.errors.handler404"
@@ -15,9 +16,11 @@ handler500 = "api.errors.handler500"
 
 urlpatterns = [
     path("api/health/", health, name="health"),
+    path("api/v2/openapi.json", openapi_v2, name="openapi-v2"),
+    path("api/v2/docs/", docs_v2, name="api-docs-v2"),
     path("api/v2/", api_router.urls),
-    path("api/v3/openapi.json", openapi_v3, name="openapi-v3"),
-    path("api/v3/", api_v3.urls),
+    # Last of /api/: any other URL there is the API's JSON 404 (in development too).
+    re_path(r"^api/(?P<path>.*)$", not_found, name="api-not-found"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

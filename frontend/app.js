@@ -1,39 +1,66 @@
+// @ts-check
 // The reference front end: renders pages from the CMS's JSON API alone. No build step.
 // Copy freely: one function per block type, routing by URL path through pages/find.
+// Typed with JSDoc against types/api.d.ts (generated from /api/v2/openapi.json by `make types`);
+// `make lint` runs tsc over this file, so a field name the API does not send fails the build.
+
+/** @typedef {import("./types/api").components["schemas"]} Schemas */
+/** A page as the detail, find and preview endpoints answer it. */
+/** @typedef {Schemas["Page"] | Schemas["PagePreview"]} AnyPage */
+/** @typedef {Schemas["HubBody"][number] | Schemas["CaseStudyBody"][number]} Block */
+/** @typedef {Schemas["PartnerCity"]["agreements"][number]} Agreement */
+/** @typedef {keyof typeof LANGUAGE_NAMES} Language */
 
 const API = (window.API_URL || "http://127.0.0.1:8000").replace(/\/$/, "");
 // The Wagtail admin that frames previews (its preview panel); by default on the API's host.
 const ADMIN_ORIGIN = new URL(window.ADMIN_URL || API).origin;
 const LANGUAGE_NAMES = { en: "English", fr: "Français", de: "Deutsch", "zh-hans": "中文", cs: "Čeština" };
 
-const main = document.getElementById("app");
-const languages = document.querySelector(".languages");
-const previewBanner = document.querySelector(".preview-banner");
+/** @param {string} selector @returns {HTMLElement} */
+function element(selector) {
+  const found = document.querySelector(selector);
+  if (!(found instanceof HTMLElement)) throw new Error(`index.html lacks ${selector}`);
+  return found;
+}
+const main = element("#app");
+const languages = element(".languages");
+const previewBanner = element(".preview-banner");
+
+/** The reader's language (the page's), for words the front end writes itself. */
+/** @returns {Language} */
+function readerLanguage() {
+  const lang = document.documentElement.lang;
+  return lang in LANGUAGE_NAMES ? /** @type {Language} */ (lang) : "en";
+}
 
 // --- HTML helpers: every interpolated value is escaped unless it is wrapped in raw() ---
+/** @typedef {{ __html: string }} Raw */
+/** @param {unknown} value */
 const escapeHTML = (value) =>
   String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** @param {string | null | undefined} value @returns {Raw} */
 const raw = (value) => ({ __html: value ?? "" });
+/** @param {unknown} value @returns {value is Raw} */
+const isRaw = (value) => typeof value === "object" && value !== null && "__html" in value;
+/** @param {TemplateStringsArray} strings @param {unknown[]} values @returns {string} */
 function html(strings, ...values) {
   return strings.reduce((out, string, i) => {
     const value = values[i - 1];
-    const text = Array.isArray(value)
-      ? value.join("")
-      : value && value.__html !== undefined
-        ? value.__html
-        : escapeHTML(value);
+    const text = Array.isArray(value) ? value.join("") : isRaw(value) ? value.__html : escapeHTML(value);
     return out + text + string;
   });
 }
 
 // --- API ---
 class APIError extends Error {
+  /** @param {string} message @param {number} status */
   constructor(message, status) {
     super(message);
     this.status = status;
   }
 }
 
+/** @param {string} url @returns {Promise<any>} the JSON, typed by the caller */
 async function getJSON(url) {
   let response;
   try {
@@ -47,6 +74,7 @@ async function getJSON(url) {
 }
 
 // pages/find answers with a redirect to the page's detail URL; fetch follows it.
+/** @param {string} path @param {URLSearchParams} query @returns {Promise<AnyPage>} */
 function fetchPage(path, query) {
   if (path === "/preview" || path === "/preview/") {
     const token = query.get("preview_token") || "";
@@ -56,19 +84,22 @@ function fetchPage(path, query) {
 }
 
 // --- Images: <picture> with AVIF and WebP sources, JPEG fallback, from the rendition data ---
+/** @typedef {{ sizes?: string, eager?: boolean }} PictureOptions */
+/** @param {Schemas["Image"] | null} image @param {PictureOptions} [options] */
 function picture(image, { sizes, eager = false } = {}) {
   if (!image) return "";
-  const srcset = image.srcset || {};
+  const srcset = image.srcset;
   const sizesAttr = sizes || image.sizes || "100vw";
-  const sources = ["avif", "webp"]
+  const sources = /** @type {const} */ (["avif", "webp"])
     .filter((format) => srcset[format])
     .map((format) => html`<source type="image/${format}" srcset="${srcset[format]}" sizes="${sizesAttr}">`);
-  const src = image.src || image;
-  return html`<picture>${sources}<img src="${src.url}" srcset="${srcset.jpeg || ""}"
+  const src = image.src;
+  return html`<picture>${sources}<img src="${src.url}" srcset="${srcset.jpeg}"
     sizes="${sizesAttr}" width="${src.width}" height="${src.height}" alt="${image.alt}"
     loading="${eager ? "eager" : "lazy"}"></picture>`;
 }
 
+/** @param {Schemas["Image"] | null} image @param {string} caption @param {PictureOptions} [options] */
 function figure(image, caption, options) {
   if (!image) return "";
   const credit = image.credit ? html`<small class="credit">${image.credit}</small>` : "";
@@ -78,18 +109,42 @@ function figure(image, caption, options) {
 
 // --- Translation fallbacks: an item missing in the page's language comes in the default
 // language with `fallback: true`. Mark its language (screen readers, hyphenation, search) and say so.
+/** @type {Record<Language, string>} */
 const NOT_TRANSLATED = {
   en: "Not yet translated", fr: "Pas encore traduit", de: "Noch nicht übersetzt",
   "zh-hans": "尚未翻译", cs: "Zatím nepřeloženo",
 };
-const langOf = (item) => raw(item?.fallback ? html` lang="${item.locale}"` : "");
+/** Anything the API may serve in the default language instead of the page's. */
+/** @typedef {Schemas["PartnerCity"] | Schemas["Network"] | Schemas["Teaser"] | Schemas["PageLink"]} Translatable */
+// Snippets (partner cities, networks) say it in `meta`, as at their own endpoints; page links
+// and teasers at the top.
+/** @param {Translatable} item @returns {{ locale: string, fallback: boolean }} */
+const languageOf = (item) => ("meta" in item ? item.meta : item);
+/** @param {Translatable} item */
+const langOf = (item) => raw(languageOf(item).fallback ? html` lang="${languageOf(item).locale}"` : "");
+/** @param {Translatable} item */
 function untranslated(item) {
-  if (!item?.fallback) return "";
-  const pageLang = document.documentElement.lang; // the note is in the reader's language
-  return raw(html`<small class="untranslated" lang="${pageLang}">${NOT_TRANSLATED[pageLang] || NOT_TRANSLATED.en}</small>`);
+  if (!languageOf(item).fallback) return "";
+  const pageLang = readerLanguage(); // the note is in the reader's language
+  return raw(html`<small class="untranslated" lang="${pageLang}">${NOT_TRANSLATED[pageLang]}</small>`);
 }
 
+// An agreement's status is a code (the same in every language): the front end words it.
+/** @type {Record<Language, Record<Agreement["status"], string>>} */
+const AGREEMENT_STATUS = {
+  en: { signed: "signed", "re-signed": "renewed", planned: "planned" },
+  fr: { signed: "signé", "re-signed": "renouvelé", planned: "prévu" },
+  de: { signed: "unterzeichnet", "re-signed": "erneuert", planned: "geplant" },
+  "zh-hans": { signed: "已签署", "re-signed": "已续签", planned: "计划中" },
+  cs: { signed: "podepsáno", "re-signed": "obnoveno", planned: "plánováno" },
+};
+/** An agreement's date, as precise as the source gives it. @param {Agreement} a */
+const agreementDate = (a) =>
+  a.date ? ` (${a.date.slice(0, a.date_precision === "year" ? 4 : a.date_precision === "month" ? 7 : 10)})` : "";
+
 // --- Blocks: one renderer per StreamField block type (the "type" key in the JSON) ---
+// Typed so that a block type the API adds without a renderer here fails tsc.
+/** @type {{ [K in Block["type"]]: (value: Extract<Block, { type: K }>["value"]) => string }} */
 const blocks = {
   section: (v) => html`<section class="section"><h2>${v.heading}</h2>${raw(v.text)}</section>`,
   paragraph: (v) => html`<div class="paragraph">${raw(v)}</div>`,
@@ -97,11 +152,11 @@ const blocks = {
   key_figure: (v) => html`<p class="key-figure"><strong>${v.figure}</strong>
     <span class="label">${v.label}</span> <span class="context">${v.context}</span></p>`,
   call_to_action: (v) => {
-    const internal = !v.external && v.page;
-    const hreflang = internal && v.page.fallback ? html` hreflang="${v.page.locale}"` : "";
-    return html`<p class="cta"><a class="button" href="${internal ? v.page.path : v.url}"
+    const internal = !v.external ? v.page : null;
+    const hreflang = internal?.fallback ? html` hreflang="${internal.locale}"` : "";
+    return html`<p class="cta"><a class="button" href="${internal ? internal.path : v.url}"
       ${raw(internal ? "data-link" : 'rel="noopener"')}${raw(hreflang)}>${v.label}</a>
-      ${internal ? untranslated(v.page) : ""}</p>`;
+      ${internal ? untranslated(internal) : ""}</p>`;
   },
   partner_cities: (v) => html`<section class="partner-cities"><h2>${v.heading}</h2>
     <ol class="timeline">${v.cities.map(partnerCity)}</ol></section>`,
@@ -111,17 +166,25 @@ const blocks = {
     <ul class="cards">${v.case_studies.items.map(teaser)}</ul></section>`,
 };
 
+/** @param {Agreement[]} agreements */
+function agreementList(agreements) {
+  const words = AGREEMENT_STATUS[readerLanguage()];
+  return agreements.map(
+    (a) => html`<li class="agreement ${a.status}">${a.title}: ${words[a.status]}${agreementDate(a)}</li>`,
+  );
+}
+
+/** @param {Schemas["PartnerCity"]} city */
 function partnerCity(city) {
   const when = city.year_signed || city.period;
-  const agreements = (city.agreements || []).map(
-    (a) => html`<li class="agreement ${a.status}">${a.title}: ${a.status}${a.date ? ` (${a.date.slice(0, a.date_precision === "year" ? 4 : a.date_precision === "month" ? 7 : 10)})` : ""}</li>`,
-  );
+  const agreements = agreementList(city.agreements);
   return html`<li class="partner-city" data-country="${city.country}"${langOf(city)}>
     <span class="year">${when}</span>
     <div><h3>${city.name} <small>${city.country}</small></h3>${untranslated(city)}<p>${city.summary}</p>
     <ul class="agreements">${agreements}</ul></div></li>`;
 }
 
+/** @param {Schemas["Network"]} n */
 function network(n) {
   const counts = [n.member_city_count && `${n.member_city_count} cities`, n.country_count && `${n.country_count} countries`]
     .filter(Boolean)
@@ -131,6 +194,7 @@ function network(n) {
     <p>${n.summary}</p><p class="counts">${counts}</p></li>`;
 }
 
+/** @param {Schemas["Teaser"]} t */
 function teaser(t) {
   const thumbnail = t.thumbnail
     ? html`<img src="${t.thumbnail.url}" width="${t.thumbnail.width}" height="${t.thumbnail.height}" alt="${t.thumbnail.alt}" loading="lazy">`
@@ -139,10 +203,12 @@ function teaser(t) {
     <h3>${t.title}</h3></a>${untranslated(t)}<p>${t.summary}</p></li>`;
 }
 
-function renderBody(body = []) {
+/** @param {Block[]} body */
+function renderBody(body) {
   return body
     .map((block) => {
-      const render = blocks[block.type];
+      // Each block's value matches its own renderer (the lookup loses that pairing for tsc).
+      const render = /** @type {((value: unknown) => string) | undefined} */ (blocks[block.type]);
       if (!render) console.warn(`No renderer for block type "${block.type}"`);
       return render ? render(block.value) : "";
     })
@@ -150,6 +216,7 @@ function renderBody(body = []) {
 }
 
 // --- Pages: one renderer per page type (meta.type) ---
+/** @param {AnyPage["meta"]} meta */
 function breadcrumbs(meta) {
   if (!meta.breadcrumbs?.length) return "";
   return html`<nav class="breadcrumbs" aria-label="Breadcrumbs"><ol>${meta.breadcrumbs.map(
@@ -157,6 +224,9 @@ function breadcrumbs(meta) {
   )}</ol></nav>`;
 }
 
+/** @typedef {Schemas["HubPage"] | Schemas["HubPagePreview"]} HubPage */
+/** @typedef {Schemas["CaseStudyPage"] | Schemas["CaseStudyPagePreview"]} CaseStudyPage */
+/** @type {{ "pages.HubPage": (page: HubPage) => string, "pages.CaseStudyPage": (page: CaseStudyPage) => string }} */
 const pages = {
   "pages.HubPage": (page) => html`<article class="hub">
     <h1>${page.title}</h1><p class="introduction">${page.introduction}</p>
@@ -164,38 +234,48 @@ const pages = {
     ${raw(renderBody(page.body))}</article>`,
   "pages.CaseStudyPage": (page) => {
     const city = page.related_partner_city;
+    const relatedNetwork = page.related_network;
     const more = page.find_out_more_url
       ? html`<p class="cta"><a class="button" href="${page.find_out_more_url}" rel="noopener">${page.find_out_more_label}</a></p>`
       : "";
-    const organisations = (page.partner_organisations || []).map(
+    const organisations = page.partner_organisations.map(
       (o) => html`<li>${o.url ? raw(html`<a href="${o.url}" rel="noopener">${o.name}</a>`) : o.name}</li>`,
     );
     return html`<article class="case-study">${raw(breadcrumbs(page.meta))}
       <h1>${page.title}</h1><p class="introduction">${page.summary}</p>
       ${raw(figure(page.hero_image, "", { eager: true }))}
-      <ul class="themes">${(page.themes || []).map((t) => html`<li>${t}</li>`)}</ul>
+      <ul class="themes">${page.themes.map((t) => html`<li>${t}</li>`)}</ul>
       ${raw(renderBody(page.body))}
-      ${raw(city ? html`<aside class="card"${langOf(city)}><h2>Partner city: ${city.name}</h2>${untranslated(city)}<p>${city.summary}</p></aside>` : "")}
+      ${raw(city ? html`<aside class="card related-city"${langOf(city)}><h2>Partner city: ${city.name}</h2>${untranslated(city)}<p>${city.summary}</p>
+        <ul class="agreements">${agreementList(city.agreements)}</ul></aside>` : "")}
+      ${raw(relatedNetwork ? html`<aside class="card related-network"${langOf(relatedNetwork)}><h2>Network: ${relatedNetwork.name}</h2>${untranslated(relatedNetwork)}
+        <p class="role">${relatedNetwork.role}</p><p>${relatedNetwork.summary}</p>
+        ${raw(relatedNetwork.url ? html`<p><a href="${relatedNetwork.url}" rel="noopener">${relatedNetwork.name}</a></p>` : "")}</aside>` : "")}
       ${raw(organisations.length ? html`<h2>Partner organisations</h2><ul>${organisations}</ul>` : "")}
       ${raw(more)}</article>`;
   },
 };
 
+/** @param {string} code */
+const languageName = (code) => (code in LANGUAGE_NAMES ? LANGUAGE_NAMES[/** @type {Language} */ (code)] : code);
+
+/** @param {AnyPage["meta"]} meta */
 function renderLanguages(meta) {
   const current = { locale: meta.locale, path: meta.path };
-  const all = [current, ...(meta.translations || [])].sort((a, b) => a.locale.localeCompare(b.locale));
+  const all = [current, ...meta.translations].sort((a, b) => a.locale.localeCompare(b.locale));
   languages.innerHTML =
     all.length > 1
       ? all
           .map((t) =>
             t.locale === meta.locale
-              ? html`<span aria-current="true" lang="${t.locale}">${LANGUAGE_NAMES[t.locale] || t.locale}</span>`
-              : html`<a href="${t.path}" hreflang="${t.locale}" lang="${t.locale}" data-link>${LANGUAGE_NAMES[t.locale] || t.locale}</a>`,
+              ? html`<span aria-current="true" lang="${t.locale}">${languageName(t.locale)}</span>`
+              : html`<a href="${t.path}" hreflang="${t.locale}" lang="${t.locale}" data-link>${languageName(t.locale)}</a>`,
           )
           .join("")
       : "";
 }
 
+/** @param {APIError} error @param {string} path */
 function renderError(error, path) {
   languages.innerHTML = "";
   document.title = "Sorry";
@@ -220,10 +300,14 @@ async function render() {
   previewBanner.hidden = !isPreview;
   try {
     const page = await fetchPage(path, new URLSearchParams(location.search));
-    const renderPage = pages[page.meta.type];
     document.documentElement.lang = page.meta.locale;
     document.title = page.meta.seo_title || page.title;
-    main.innerHTML = renderPage ? renderPage(page) : html`<h1>${page.title}</h1>`;
+    main.innerHTML =
+      page.meta.type === "pages.HubPage"
+        ? pages["pages.HubPage"](/** @type {HubPage} */ (page))
+        : page.meta.type === "pages.CaseStudyPage"
+          ? pages["pages.CaseStudyPage"](/** @type {CaseStudyPage} */ (page))
+          : html`<h1>${page.title}</h1>`;
     renderLanguages(page.meta);
   } catch (error) {
     if (!(error instanceof APIError)) throw error;
@@ -236,9 +320,10 @@ async function render() {
 // that never answers makes the admin wait 10 s per refresh (PreviewController's
 // scrollRestoreTimeout), so live preview would lag behind the editor's typing.
 const inPreviewPanel = window.parent !== window;
-const windowLoaded = new Promise((resolve) =>
-  document.readyState === "complete" ? resolve() : window.addEventListener("load", resolve, { once: true }),
-);
+const windowLoaded = /** @type {Promise<void>} */ (new Promise((resolve) =>
+  document.readyState === "complete" ? resolve() : window.addEventListener("load", () => resolve(), { once: true }),
+));
+/** @param {{ type: string, x?: number, y?: number }} message */
 const toAdmin = (message) =>
   window.parent.postMessage({ wagtail: { ...message, origin: location.origin } }, ADMIN_ORIGIN);
 
@@ -258,8 +343,8 @@ window.addEventListener("message", (event) => {
 
 // Internal links (data-link) change the URL without reloading; back/forward re-render.
 document.addEventListener("click", (event) => {
-  const link = event.target.closest("a[data-link]");
-  if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  const link = event.target instanceof Element ? event.target.closest("a[data-link]") : null;
+  if (!(link instanceof HTMLAnchorElement) || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
   event.preventDefault();
   if (link.pathname !== location.pathname) history.pushState({}, "", link.pathname);
   window.scrollTo(0, 0);
@@ -274,11 +359,12 @@ async function loadWagtailUserbar() {
     preview_token: new URLSearchParams(location.search).get("preview_token") || "",
     in_preview_panel: String(inPreviewPanel),
   });
+  /** @type {import("./types/api").operations["getPreviewUserbar"]["responses"][200]["content"]["application/json"]} */
   const { html } = await getJSON(`${API}/api/v2/preview/userbar/?${query}`);
   const holder = document.createElement("div");
   holder.innerHTML = html;
   for (const node of [...holder.childNodes]) {
-    if (node.nodeName !== "SCRIPT") {
+    if (!(node instanceof HTMLScriptElement)) {
       document.body.append(node);
       continue;
     }

@@ -14,7 +14,13 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from api.fields import image_representation, model_representation, page_link_representation
+from pages.representation import (
+    image_representation,
+    model_ref,
+    model_representation,
+    page_link_representation,
+)
+from pages.schema import BOOLEAN, Schema, array, nullable, obj, ref, string
 
 from .prefetch import prefetched_in_bulk
 from .visibility import public_page_check
@@ -48,6 +54,9 @@ class ImageBlock(PrefetchingChooserMixin, ImageChooserBlock):
     def get_api_representation(self, value, context=None):
         return image_representation(value, context)
 
+    def api_schema(self) -> Schema:
+        return nullable(ref("Image"))
+
 
 class PartnerCityChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
     def __init__(self, **kwargs):
@@ -59,6 +68,9 @@ class PartnerCityChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
     def get_api_representation(self, value, context=None):
         return model_representation(value, context)
 
+    def api_schema(self) -> Schema:
+        return nullable(model_ref(self.model_class))
+
 
 class NetworkChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
     def __init__(self, **kwargs):
@@ -69,6 +81,9 @@ class NetworkChooserBlock(PrefetchingChooserMixin, SnippetChooserBlock):
 
     def get_api_representation(self, value, context=None):
         return model_representation(value, context)
+
+    def api_schema(self) -> Schema:
+        return nullable(model_ref(self.model_class))
 
 
 def public_link(page, context: dict | None) -> dict[str, Any] | None:
@@ -82,6 +97,9 @@ def public_link(page, context: dict | None) -> dict[str, Any] | None:
 class PageLinkBlock(PrefetchingChooserMixin, blocks.PageChooserBlock):
     def get_api_representation(self, value, context=None):
         return public_link(value, context)
+
+    def api_schema(self) -> Schema:
+        return nullable(ref("PageLink"))
 
 
 class SectionBlock(blocks.StructBlock):
@@ -128,6 +146,14 @@ class ImageWithCaptionBlock(blocks.StructBlock):
         image = image_representation(value["image"], context)
         caption = value["caption"] or (image["caption"] if image else "")
         return {"image": image, "caption": caption}
+
+    def api_schema(self) -> Schema:
+        return obj(
+            {
+                "image": nullable(ref("Image")),
+                "caption": string("This page's caption, else the image's own."),
+            }
+        )
 
 
 class KeyFigureBlock(blocks.StructBlock):
@@ -186,6 +212,16 @@ class CallToActionBlock(blocks.StructBlock):
             "external": not page,
         }
 
+    def api_schema(self) -> Schema:
+        return obj(
+            {
+                "label": string(),
+                "page": nullable(ref("PageLink")),
+                "url": string("The web address, or the page's front-end path."),
+                "external": {**BOOLEAN, "description": "true: a web address, not a page."},
+            }
+        )
+
 
 class PartnerCitiesTimelineBlock(blocks.StructBlock):
     """The partner cities on a timeline, in the order the editor puts them."""
@@ -212,6 +248,14 @@ class PartnerCitiesTimelineBlock(blocks.StructBlock):
             "cities": [model_representation(city, context) for city in cities],
         }
 
+    def api_schema(self) -> Schema:
+        return obj(
+            {
+                "heading": string(),
+                "cities": array(model_ref(self.child_blocks["cities"].child_block.model_class)),
+            }
+        )
+
 
 class NetworksBlock(blocks.StructBlock):
     """The city networks Leeds belongs to."""
@@ -237,6 +281,14 @@ class NetworksBlock(blocks.StructBlock):
                 if network is not None
             ],
         }
+
+    def api_schema(self) -> Schema:
+        return obj(
+            {
+                "heading": string(),
+                "networks": array(model_ref(self.child_blocks["networks"].child_block.model_class)),
+            }
+        )
 
 
 class CaseStudyTeasersBlock(blocks.StructBlock):
@@ -266,6 +318,9 @@ class CaseStudyTeasersBlock(blocks.StructBlock):
             "heading": value["heading"],
             "case_studies": case_study_teasers(context, chosen=chosen),
         }
+
+    def api_schema(self) -> Schema:
+        return obj({"heading": string(), "case_studies": ref("CaseStudyTeasers")})
 
 
 class HubBodyBlock(blocks.StreamBlock):

@@ -81,6 +81,16 @@ def page_site_id(page, request=None) -> int | None:
     return parts[0] if parts else None
 
 
+def html_url(page, request=None) -> str | None:
+    """The page's front-end URL (the API's `meta.html_url`), whatever class the page is loaded
+    as: listings, search and `meta.parent` load plain `Page` rows, for which Wagtail would
+    give the CMS host's URL. None for a page under no site."""
+    parts = page.get_url_parts(request=request)
+    if parts is None:
+        return None
+    return front_end_root(parts[0]) + public_path(page)
+
+
 def front_end_url(page, request=None) -> str:
     """The page's public URL: on its site's front end at its public path."""
     return page.get_full_url(request=request) or front_end_root() + public_path(page)

@@ -166,7 +166,7 @@ class SeedLoader:
 
     def prepare_renditions(self) -> None:
         """Renditions are made here, once, so that no request has to make them."""
-        from api.fields import all_filters
+        from pages.representation import all_filters
 
         for image in self.images.values():
             image.get_renditions(*all_filters())

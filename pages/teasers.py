@@ -7,9 +7,44 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
-from api.fields import locale_code, page_path, thumbnail_representation
+from pages.representation import locale_code, page_path, thumbnail_representation
+from pages.schema import BOOLEAN, INTEGER, Schema, array, component, nullable, obj, ref, string
 
 TEASER_LIMIT = 12
+
+
+@component("Teaser")
+def teaser_schema() -> Schema:
+    return obj(
+        {
+            "id": INTEGER,
+            "title": string(),
+            "summary": string(),
+            "path": string("The case study's path on the front end."),
+            "locale": string(),
+            "first_published_at": nullable(string(format="date-time")),
+            "thumbnail": nullable(ref("Thumbnail")),
+            "fallback": {
+                **BOOLEAN,
+                "description": "true: chosen on a page in another language that this case "
+                "study has no live translation in; shown in its own (`locale`).",
+            },
+        },
+        description="A case study's card.",
+    )
+
+
+@component("CaseStudyTeasers")
+def case_study_teasers_schema() -> Schema:
+    return obj(
+        {
+            "total_count": {
+                **INTEGER,
+                "description": "How many there are (the latest 12 are listed).",
+            },
+            "items": array(ref("Teaser")),
+        }
+    )
 
 
 def teaser(page, context: dict | None, fallback: bool = False) -> dict[str, Any]:

@@ -32,6 +32,7 @@ $PY manage.py collectstatic --noinput >/dev/null
 $PY manage.py db_worker --backend background --no-reload &
 worker=$!
 trap 'kill "$worker" 2>/dev/null' EXIT
-.venv/bin/gunicorn cms.wsgi:application \
+# Request limits (request line, header count and size): gunicorn.conf.py, documented there.
+.venv/bin/gunicorn cms.wsgi:application --config gunicorn.conf.py \
   --bind "127.0.0.1:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}" --threads 4 \
   --timeout 30 --graceful-timeout 10 --access-logfile -

@@ -64,11 +64,11 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
-    "wagtail.api.v3",
     "wagtail",
     "modelcluster",
     "taggit",
     "rest_framework",
+    "drf_spectacular_sidecar",  # Redoc's static files for /api/v2/docs/ (no CDN)
     "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +84,8 @@ MIDDLEWARE = [
     # snapshot and the view (api/cache/); after CORS and security, which apply to them too.
     "api.cache.middleware.ResponseCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/: every error JSON (a 405, a CSRF 403, an over-long URL's 414; api/errors.py).
+    "api.errors.JSONErrorsMiddleware",
     "cms.middleware.APIGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

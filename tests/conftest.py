@@ -3,6 +3,7 @@ first); each test then runs in a transaction that is rolled back."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.test.client import Client
 from rest_framework.test import APIClient
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
@@ -43,6 +45,39 @@ def _fresh_caches():
 @pytest.fixture
 def api():
     return APIClient()
+
+
+@functools.cache
+def contract():
+    from api.openapi import document
+    from tests.contract import Contract
+
+    return Contract(document())
+
+
+@pytest.fixture(autouse=True)
+def _every_api_answer_matches_the_openapi_document(monkeypatch):
+    """Every answer the test client (Django's or DRF's) receives under /api/ is checked
+    against /api/v2/openapi.json: a documented path and status, JSON, valid against the
+    status's schema (tests/contract.py). A test that gets an answer the document does not
+    describe fails, whatever it asserts itself."""
+    request = Client.request
+
+    def checked_request(self, **environ):
+        response = request(self, **environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/api/") and not getattr(response, "streaming", False):
+            contract().check(
+                environ.get("REQUEST_METHOD", "GET"),
+                path,
+                environ.get("QUERY_STRING", ""),
+                response.status_code,
+                response,
+                response.content,
+            )
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)
 
 
 @pytest.fixture

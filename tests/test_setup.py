@@ -1,7 +1,11 @@
 """The project's own wiring: checks pass, migrations match the models, the layout holds."""
 
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,11 +55,45 @@ def test_every_setting_read_from_the_environment_is_documented():
 
 
 def test_imports_run_one_way():
-    """settings -> nothing; pages -> api.fields only; nothing imports tests."""
-    for path in (ROOT / "pages").rglob("*.py"):
-        text = path.read_text()
-        bad = re.findall(r"^\s*(?:from|import) api\.(?!fields\b)\w+", text, flags=re.M)
-        assert not bad, f"{path} imports {bad}"
-    for folder in ("cms", "pages", "api", "media", "settings"):
-        for path in (ROOT / folder).rglob("*.py"):
-            assert not re.search(r"^\s*(from|import) tests\b", path.read_text(), flags=re.M), path
+    """The import-linter contracts in pyproject.toml hold: settings -> nothing, media ->
+    Wagtail, pages -> media, api and webhooks -> pages, cms -> api, nothing -> tests;
+    imports inside functions count too (`make lint` runs the same check)."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports"))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_the_api_package_holds_no_representation_code():
+    """How models, blocks and images become JSON lives beside them in `pages`; `api` wires
+    endpoints and does not define how a model looks."""
+    assert not (ROOT / "api" / "fields.py").exists()
+    for path in (ROOT / "api").glob("*.py"):
+        assert "def image_representation" not in path.read_text(), path
+
+
+def test_make_runs_front_end_port_sets_every_front_end_url_in_development():
+    """`FRONTEND_PORT=4123 make run`: page URLs, preview, "View live", the CMS-host redirect
+    and the admin's CSP frame-src all point at the front end on that port."""
+    code = (
+        "import json, settings.dev as s; print(json.dumps([s.FRONTEND_URL, "
+        "s.FRONTEND_PREVIEW_URL, s.CONTENT_SECURITY_POLICY['DIRECTIVES']['frame-src'], "
+        "s.CORS_ALLOWED_ORIGINS]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTEND_")}
+    env.update(FRONTEND_PORT="4123", VAR_DIR=str(ROOT / "var"))
+    env.pop("CORS_ALLOWED_ORIGINS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "http://127.0.0.1:4123",
+        "http://127.0.0.1:4123/preview",
+        ["'self'", "http://127.0.0.1:4123"],
+        ["http://127.0.0.1:4123", "http://localhost:4123"],
+    ]

@@ -15,11 +15,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from api.fields import TagNamesField, image_field, snippet_field
 from pages.blocks import CaseStudyBodyBlock
 from pages.headless import HeadlessURLMixin
 from pages.models.panels import page_tabs
 from pages.preview import FrontendPreviewMixin
+from pages.representation import TagNamesField, image_field, snippet_field
 
 
 class CaseStudyTag(TaggedItemBase):

@@ -7,11 +7,11 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from api.fields import image_field
 from pages.blocks import HubBodyBlock
 from pages.headless import HeadlessURLMixin
 from pages.models.panels import page_tabs
 from pages.preview import FrontendPreviewMixin
+from pages.representation import image_field
 
 
 class HubPage(HeadlessURLMixin, FrontendPreviewMixin, Page):

@@ -7,7 +7,7 @@ from wagtail.api import APIField
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
-from api.fields import image_field
+from pages.representation import image_field
 
 from .partner_city import validate_not_in_future
 

@@ -11,7 +11,7 @@ from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from api.fields import image_field
+from pages.representation import image_field
 
 
 def validate_not_in_future(year: int) -> None:

@@ -128,3 +128,22 @@ def test_find_of_an_unknown_path_is_a_404_json(api):
 def test_find_keeps_other_query_parameters(api):
     response = api.get("/api/v2/pages/find/", {"html_path": "/lille/", "fields": "title"})
     assert response["Location"].endswith("?fields=title")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"search": "Lille"}, {"type": "pages.CaseStudyPage"}, {"child_of": "hub"}],
+    ids=["listing", "search", "typed", "child_of"],
+)
+def test_html_url_is_the_front_end_url_in_every_listing(api, hub, query):
+    query = {k: (hub.pk if v == "hub" else v) for k, v in query.items()}
+    items = api.get("/api/v2/pages/", query).json()["items"]
+    assert items
+    for item in items:
+        assert item["meta"]["html_url"] == "http://127.0.0.1:3000" + item["meta"]["path"]
+
+
+def test_html_url_of_a_pages_parent_is_the_front_end_url(api):
+    page = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
+    parent = api.get(f"/api/v2/pages/{page.pk}/").json()["meta"]["parent"]
+    assert parent["meta"]["html_url"] == "http://127.0.0.1:3000/"

@@ -60,3 +60,35 @@ def test_bad_snippet_filters_are_a_400_with_a_message(api, query):
     response = api.get("/api/v2/partner-cities/", query)
     assert response.status_code == 400
     assert response.json()["message"]
+
+
+def test_a_partner_city_embedded_in_a_page_has_the_shape_of_its_endpoint(api, hub):
+    body = api.get(f"/api/v2/pages/{hub.pk}/").json()["body"]
+    embedded = next(b["value"]["cities"][0] for b in body if b["type"] == "partner_cities")
+    own = api.get(embedded["meta"]["detail_url"]).json()
+    assert set(embedded) == set(own)
+    own_meta = dict(own["meta"])
+    assert own_meta.pop("translation_out_of_date") is None  # detail only, as for pages
+    assert (
+        embedded["meta"]
+        == own_meta
+        == {
+            "type": "pages.PartnerCity",
+            "detail_url": f"/api/v2/partner-cities/{embedded['id']}/",
+            "locale": "en",
+            "fallback": False,
+        }
+    )
+
+
+def test_a_network_embedded_in_a_case_study_has_the_shape_of_its_endpoint(api):
+    from pages.models import CaseStudyPage
+
+    page = CaseStudyPage.objects.exclude(related_network=None).first()
+    embedded = api.get(f"/api/v2/pages/{page.pk}/").json()["related_network"]
+    listed = next(
+        item
+        for item in api.get("/api/v2/networks/").json()["items"]
+        if item["id"] == embedded["id"]
+    )
+    assert embedded == listed

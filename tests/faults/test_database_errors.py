@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
     [
         ("/api/v2/pages/", "api.views.PagesAPIViewSet.listing_view"),
         ("/api/v2/partner-cities/", "api.views.PartnerCityAPIViewSet.listing_view"),
-        ("/api/v3/pages/", "wagtail.api.v3.querysets.get_public_pages_queryset"),
     ],
 )
 def test_a_database_error_is_a_503_json_with_retry_after(api, url, target, error):

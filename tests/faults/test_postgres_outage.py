@@ -27,7 +27,6 @@ def api_paths(base: str) -> list[str]:
         f"/api/v2/pages/{hub['id']}/",
         f"/api/v2/pages/{case_study['id']}/",
         "/api/v2/partner-cities/",
-        "/api/v3/pages/",
         "/api/health/",
     ]
 

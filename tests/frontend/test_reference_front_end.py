@@ -167,3 +167,27 @@ def test_the_english_hub_has_no_translation_notes(site, browser_page):
     page.wait_for_selector(".teasers .teaser")
     assert page.locator(".untranslated").count() == 0
     assert page.locator("main [lang]").count() == 0
+
+
+def test_a_case_study_shows_its_related_network_and_its_citys_agreements_in_words(
+    site, browser_page
+):
+    _live_server, front_end = site
+    page = open_path(
+        browser_page, front_end, "/eurocities-working-group-children-and-young-people/"
+    )
+    network = page.locator("aside.related-network")
+    assert network.locator("h2").inner_text() == "Network: Eurocities"
+    assert "Working Group Children and Young People" in network.locator(".role").inner_text()
+    page = open_path(browser_page, front_end, "/lille/")
+    agreements = page.locator("aside.related-city .agreement").all_inner_texts()
+    assert agreements == ["Twinning agreement: signed (1968)", "New cooperation agreement: planned"]
+    # The hub's timeline words statuses in the reader's language: Dortmund's renewal in French.
+    page = open_path(browser_page, front_end, "/fr/")
+    page.wait_for_function("document.documentElement.lang === 'fr'")
+    dortmund = page.locator(".partner-city", has_text="Dortmund")
+    assert (
+        "Cooperation agreement: renouvelé (2021-02)"
+        in dortmund.locator(".agreement").all_inner_texts()
+    )
+    assert page.console.errors == []

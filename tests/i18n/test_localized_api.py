@@ -105,19 +105,24 @@ def test_the_french_hub_embeds_french_snippets_and_falls_back_to_english_ones(ap
     body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
     cities = {c["name"]: c for c in embedded(body, "partner_cities")}
     assert list(cities) == ["Lille", "Dortmund", "Hangzhou", "Brno", "Durban"]
-    assert (cities["Lille"]["locale"], cities["Lille"]["fallback"]) == ("fr", False)
+    assert (cities["Lille"]["meta"]["locale"], cities["Lille"]["meta"]["fallback"]) == ("fr", False)
     assert cities["Lille"]["summary"].startswith("Première ville partenaire officielle")
     assert cities["Lille"]["country"] == "FR"
     assert cities["Lille"]["agreements"][0]["title"] == "Twinning agreement"  # synchronized
-    assert (cities["Dortmund"]["locale"], cities["Dortmund"]["fallback"]) == ("en", True)
-    assert all(n["fallback"] and n["locale"] == "en" for n in embedded(body, "networks"))
+    assert (cities["Dortmund"]["meta"]["locale"], cities["Dortmund"]["meta"]["fallback"]) == (
+        "en",
+        True,
+    )
+    assert all(
+        n["meta"]["fallback"] and n["meta"]["locale"] == "en" for n in embedded(body, "networks")
+    )
 
 
 def test_an_english_page_embeds_english_snippets_without_fallback(api):
     body = api.get(f"/api/v2/pages/{page_in('en').pk}/").json()["body"]
-    assert {(c["locale"], c["fallback"]) for c in embedded(body, "partner_cities")} == {
-        ("en", False)
-    }
+    assert {
+        (c["meta"]["locale"], c["meta"]["fallback"]) for c in embedded(body, "partner_cities")
+    } == {("en", False)}
 
 
 def test_a_snippet_translated_later_replaces_the_fallback(api):
@@ -127,14 +132,18 @@ def test_a_snippet_translated_later_replaces_the_fallback(api):
     french.save()
     body = api.get(f"/api/v2/pages/{page_in('fr').pk}/").json()["body"]
     network = embedded(body, "networks")[0]
-    assert (network["id"], network["locale"], network["fallback"]) == (french.pk, "fr", False)
+    assert (network["id"], network["meta"]["locale"], network["meta"]["fallback"]) == (
+        french.pk,
+        "fr",
+        False,
+    )
     assert network["role"] == "Présidence du groupe de travail Enfance et jeunesse"
 
 
 def test_a_french_case_study_links_its_french_partner_city(api):
     data = api.get(f"/api/v2/pages/{page_in('fr', slug='lille').pk}/").json()
-    assert data["related_partner_city"]["locale"] == "fr"
-    assert data["related_partner_city"]["fallback"] is False
+    assert data["related_partner_city"]["meta"]["locale"] == "fr"
+    assert data["related_partner_city"]["meta"]["fallback"] is False
     assert data["summary"].startswith("Fort de liens éducatifs")
 
 
@@ -167,6 +176,10 @@ def test_snippet_listings_in_french_show_every_object_in_french_where_translated
     assert len(items) == 5
     assert items["Lille"]["meta"]["locale"] == "fr"
     assert items["Dortmund"]["meta"]["locale"] == "en"
+    assert (items["Lille"]["meta"]["fallback"], items["Dortmund"]["meta"]["fallback"]) == (
+        False,
+        True,
+    )
     english = api.get("/api/v2/partner-cities/").json()["items"]
     assert {item["meta"]["locale"] for item in english} == {"en"} and len(english) == 5
 

@@ -62,7 +62,7 @@ def test_a_translator_translates_a_snippet_in_the_admin_and_the_french_hub_embed
     translator_client, api, fr, model, name, field, block_type, key, french
 ):
     english = model.objects.get(name=name, locale__language_code="en")
-    assert french_hub_embedded(api, block_type, key)[name]["fallback"] is True
+    assert french_hub_embedded(api, block_type, key)[name]["meta"]["fallback"] is True
     opts = model._meta
     submit_url = reverse(
         "wagtail_localize:submit_snippet_translation",
@@ -110,7 +110,11 @@ def test_a_translator_translates_a_snippet_in_the_admin_and_the_french_hub_embed
     assert getattr(target, field) == french
 
     embedded = french_hub_embedded(api, block_type, key)[name]
-    assert (embedded["id"], embedded["locale"], embedded["fallback"]) == (target.pk, "fr", False)
+    assert (embedded["id"], embedded["meta"]["locale"], embedded["meta"]["fallback"]) == (
+        target.pk,
+        "fr",
+        False,
+    )
     assert embedded[field] == french
     english_hub = HubPage.objects.get(depth=2, locale__language_code="en")
     english_body = api.get(f"/api/v2/pages/{english_hub.pk}/").json()["body"]

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.fields import all_filters
 from pages.models import Agreement, CaseStudyPage, HubPage, Network, PartnerCity
+from pages.representation import all_filters
 from tests.factories import ImageFactory, default_locale, image_file
 
 

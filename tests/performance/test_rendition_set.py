@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.fields import THUMBNAIL_SPEC, all_filters
 from media.models import CustomImage
+from pages.representation import THUMBNAIL_SPEC, all_filters
 
 from .conftest import make_image
 

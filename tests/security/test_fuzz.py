@@ -31,7 +31,6 @@ V2_PARAMS = [
     "year_from",
     "year_to",
 ]
-V3_PARAMS = ["type", "limit", "offset", "ordering", "search", "child_of", "locale", "title"]
 
 values = st.one_of(
     st.text(max_size=40),
@@ -66,16 +65,4 @@ V2_ENDPOINTS = [
 )
 @given(endpoint=st.sampled_from(V2_ENDPOINTS), query=queries(V2_PARAMS))
 def test_v2_answers_any_query_with_data_or_a_json_message(api, endpoint, query):
-    assert_sound(api.get(endpoint, query))
-
-
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    endpoint=st.sampled_from(["/api/v3/pages/", "/api/v3/pages/find/"]), query=queries(V3_PARAMS)
-)
-def test_v3_answers_any_query_with_data_or_a_json_message(api, endpoint, query):
     assert_sound(api.get(endpoint, query))

@@ -60,22 +60,6 @@ ENDPOINTS = {
         "year_to",
     ],
     "/api/v2/networks/": ["fields", "limit", "order", "search", "locale", "year_from"],
-    "/api/v3/pages/": [
-        "type",
-        "limit",
-        "offset",
-        "ordering",
-        "search",
-        "child_of",
-        "descendant_of",
-        "ancestor_of",
-        "translation_of",
-        "locale",
-        "site",
-        "title",
-    ],
-    "/api/v3/pages/{page}/": ["version", "rich_text_format"],
-    "/api/v3/pages/find/": ["html_path", "id", "site", "version"],
 }
 
 CASES = [(url, param) for url, params in ENDPOINTS.items() for param in params]
@@ -121,7 +105,6 @@ def test_every_parameter_survives_every_bad_value(api, hub, url, param):
 def test_pathological_page_queries_get_a_json_answer(api, query):
     assert_sound(api.get("/api/v2/pages/?" + query))
     assert_sound(api.get("/api/v2/pages/find/?" + query))
-    assert_sound(api.get("/api/v3/pages/?" + query.replace("order=", "ordering=")))
 
 
 def test_a_deep_child_of_chain_gets_a_json_answer(api, hub):
@@ -133,7 +116,6 @@ def test_a_deep_child_of_chain_gets_a_json_answer(api, hub):
     assert_sound(api.get("/api/v2/pages/", {"descendant_of": hub.pk, "child_of": parent.pk}))
     response = api.get("/api/v2/pages/", {"descendant_of": hub.pk, "limit": 100})
     assert response.status_code == 200
-    assert_sound(api.get("/api/v3/pages/", {"descendant_of": parent.pk}))
 
 
 @pytest.mark.parametrize(
@@ -145,9 +127,8 @@ def test_a_deep_child_of_chain_gets_a_json_answer(api, hub):
         "/api/v2/pages/../../etc/passwd",
         "/api/v2/" + "a" * 8000 + "/",
         "/api/v2/images/99999999999999999999999/",
-        "/api/v3/pages/99999999999999999999999/",
-        "/api/v3/pages/abc/",
-        "/api/v3/nothing/",
+        "/api/v3/pages/",
+        "/api/v3/openapi.json",
         "/api/nothing/",
     ],
 )

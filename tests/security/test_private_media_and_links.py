@@ -3,7 +3,7 @@ tests/security/test_never_leaks.py, proves the hidden part never shows; these te
 shape a front end gets instead).
 
 * A rich-text link to a draft, unpublished or private page keeps its text and loses its
-  `href` (`<a>our partners</a>`; in v3 markdown, plain text), like a link to a deleted page.
+  `href` (`<a>our partners</a>`; in markdown, plain text), like a link to a deleted page.
 * An image or document from a collection under a view restriction, chosen on a public page,
   comes out as `null` where the image object would be (hero image, image block, teaser
   thumbnail, a snippet's image); a rich-text link to such a document keeps its text only.
@@ -59,23 +59,23 @@ def test_a_link_unlinks_once_its_target_is_unpublished_even_from_the_cache(api, 
 
 
 @pytest.mark.parametrize("rich_text_format", ["html", "markdown", "db_markdown", "db_html"])
-def test_no_v3_rich_text_format_carries_a_hidden_pages_path(api, hub, rich_text_format):
-    draft = CaseStudyPageFactory(title="Draft", slug="draft-in-v3", live=False)
+def test_no_rich_text_format_carries_a_hidden_pages_path(api, hub, rich_text_format):
+    draft = CaseStudyPageFactory(title="Draft", slug="draft-in-markdown", live=False)
     page = CaseStudyPageFactory(title="Linking", body=paragraph_linking_to(draft))
 
-    response = api.get(f"/api/v3/pages/{page.pk}/", {"rich_text_format": rich_text_format})
+    response = api.get(f"/api/v2/pages/{page.pk}/", {"rich_text_format": rich_text_format})
 
     assert response.status_code == 200
     value = response.json()["body"][0]["value"]
     assert "Draft link" in value  # the text stays
-    assert "draft-in-v3" not in value
+    assert "draft-in-markdown" not in value
 
 
-def test_v3_markdown_keeps_links_to_public_pages(api, hub):
+def test_markdown_keeps_links_to_public_pages(api, hub):
     public = CaseStudyPageFactory(title="Public", slug="public-in-markdown")
     page = CaseStudyPageFactory(title="Linking", body=paragraph_linking_to(public))
 
-    response = api.get(f"/api/v3/pages/{page.pk}/", {"rich_text_format": "markdown"})
+    response = api.get(f"/api/v2/pages/{page.pk}/", {"rich_text_format": "markdown"})
 
     assert (
         "[Public link](http://127.0.0.1:3000/public-in-markdown/)"
@@ -124,8 +124,6 @@ def test_private_media_chosen_on_a_public_page_comes_out_as_null(api, hub, priva
     assert city_json["image"] is None
     teasers = api.get(f"/api/v2/pages/{hub.pk}/").json()["meta"]["case_study_teasers"]["items"]
     assert next(t for t in teasers if t["id"] == page.pk)["thumbnail"] is None
-    v3 = api.get(f"/api/v3/pages/{page.pk}/").json()
-    assert v3["hero_image"] is None and v3["body"][0]["value"]["image"] is None
 
 
 def test_media_in_public_collections_is_still_embedded(api, hub):

@@ -41,7 +41,6 @@ from taggit.models import Tag
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
-from api.fields import all_filters
 from pages.models import (
     Agreement,
     CaseStudyPage,
@@ -51,6 +50,7 @@ from pages.models import (
     PartnerOrganisation,
 )
 from pages.models.case_study import CaseStudyTag
+from pages.representation import all_filters
 from pages.signals import bulk_changed
 
 IMAGE_PREFIX = "Bench image "

@@ -1,7 +1,8 @@
-"""Representation helpers shared by blocks, models and endpoints.
+"""How images, snippets and page links become JSON: shared by blocks, models and endpoints.
 
-`pages` imports this module (never the other way round): models declare `image_field(...)`
-in `api_fields`, blocks call `image_representation(...)` from `get_api_representation`.
+Models declare `image_field(...)` / `snippet_field(...)` in `api_fields`, blocks call
+`image_representation(...)` from `get_api_representation`; `api` only wires these into
+endpoints (imports run `api` -> `pages`, never back).
 """
 
 from __future__ import annotations
@@ -15,6 +16,24 @@ from django.conf import settings
 from rest_framework.fields import Field
 from wagtail.api import APIField
 from wagtail.images.models import Filter
+
+from pages.routing import public_path
+from pages.schema import (
+    BOOLEAN,
+    INTEGER,
+    Schema,
+    SchemaError,
+    array,
+    component,
+    define,
+    model_field_schema,
+    nullable,
+    obj,
+    ref,
+    string,
+)
+from pages.translation import in_page_locale
+from pages.visibility import is_public_media
 
 # Widths a front end picks from (srcset), and the "src" fallback width.
 RENDITION_WIDTHS: tuple[int, ...] = (480, 960, 1600)
@@ -94,9 +113,51 @@ def _all_specs() -> tuple[str, ...]:
 def embeddable(obj) -> bool:
     """An image or document in a collection under a view restriction is never embedded in
     a response: its place holds null (no title, no rendition or file URL)."""
-    from pages.visibility import is_public_media
-
     return is_public_media(obj)
+
+
+@component("Rendition")
+def rendition_schema() -> Schema:
+    return obj(
+        {"url": string("Absolute URL of the file."), "width": INTEGER, "height": INTEGER},
+        description="One rendition of an image: a file at one size and format.",
+    )
+
+
+@component("Image")
+def image_schema() -> Schema:
+    formats = ("avif", "webp", "jpeg")
+    optional = "AVIF only where the server's Pillow can encode it."
+    return obj(
+        {
+            "id": INTEGER,
+            "title": string(),
+            "alt": string("Alternative text (the image's title where it has none)."),
+            "caption": string(),
+            "credit": string(),
+            "width": {**INTEGER, "description": "Width of the original, in pixels."},
+            "height": {**INTEGER, "description": "Height of the original, in pixels."},
+            "focal_point": nullable(
+                obj({"x": INTEGER, "y": INTEGER, "width": INTEGER, "height": INTEGER})
+            ),
+            "url": string("The JPEG fallback's URL (the same as src.url)."),
+            "src": ref("Rendition"),
+            "thumbnail": ref("Rendition"),
+            "renditions": obj(
+                {fmt: array(ref("Rendition")) for fmt in formats},
+                required=["webp", "jpeg"],
+                description=f"Renditions by format, smallest first. {optional}",
+            ),
+            "srcset": obj(
+                {fmt: string() for fmt in formats},
+                required=["webp", "jpeg"],
+                description=f"A ready `srcset` attribute per format. {optional}",
+            ),
+            "sizes": string("A ready `sizes` attribute."),
+        },
+        description="An image with everything needed to render it responsively "
+        "(`<picture>` with AVIF/WebP sources and a JPEG fallback).",
+    )
 
 
 def image_representation(image, context: dict | None = None) -> dict[str, Any] | None:
@@ -149,6 +210,14 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
     }
 
 
+@component("Thumbnail")
+def thumbnail_schema() -> Schema:
+    return obj(
+        {"id": INTEGER, "alt": string(), "url": string(), "width": INTEGER, "height": INTEGER},
+        description="A 480x320 WebP crop of an image, for cards.",
+    )
+
+
 def thumbnail_representation(image, context: dict | None = None) -> dict[str, Any] | None:
     if image is None or not embeddable(image):
         return None
@@ -163,16 +232,23 @@ def thumbnail_representation(image, context: dict | None = None) -> dict[str, An
 
 
 class ContextField(Field):
-    """A DRF field that renders through a plain function taking (value, context)."""
+    """A DRF field that renders through a plain function taking (value, context), and says
+    what JSON that function gives (`api_schema`)."""
 
     represent = staticmethod(lambda value, context: value)
 
     def to_representation(self, value):
         return self.represent(value, self.context)
 
+    def api_schema(self, model, name: str) -> Schema:
+        raise SchemaError(f"{type(self).__name__} declares no schema")
+
 
 class ImageRepresentationField(ContextField):
     represent = staticmethod(image_representation)
+
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(ref("Image"))
 
 
 def image_field(name: str) -> APIField:
@@ -187,9 +263,26 @@ def locale_code(obj) -> str | None:
 def page_path(page, context: dict | None = None) -> str:
     """The page's path on the front end: its url_path below the site root, language-prefixed
     for non-default locales (matching `find?html_path=`)."""
-    from pages.routing import public_path
-
     return public_path(page)
+
+
+@component("PageLink")
+def page_link_schema() -> Schema:
+    return obj(
+        {
+            "id": INTEGER,
+            "title": string(),
+            "type": string('The page type, e.g. "pages.CaseStudyPage".'),
+            "locale": string(),
+            "path": string("The page's path on the front end, e.g. /lille/ or /fr/lille/."),
+            "fallback": {
+                **BOOLEAN,
+                "description": "true: the page has no live translation in the linking "
+                "page's language and is linked in its own (`locale`).",
+            },
+        },
+        description="A link to a page of this site.",
+    )
 
 
 def page_link_representation(page, context: dict | None = None) -> dict[str, Any] | None:
@@ -200,8 +293,6 @@ def page_link_representation(page, context: dict | None = None) -> dict[str, Any
     if current is not None and hasattr(page, "translation_key"):
         # A link on a translated page goes to the linked page's live translation, if any;
         # otherwise to the page as chosen, flagged like a snippet that falls back.
-        from pages.translation import in_page_locale
-
         page, fallback = in_page_locale(page, current)
     specific_class = page.specific_class
     link = {
@@ -213,8 +304,8 @@ def page_link_representation(page, context: dict | None = None) -> dict[str, Any
         "locale": locale_code(page),
         "path": page_path(page, context),
     }
-    if fallback is not None:
-        link["fallback"] = fallback
+    # False unless a link on a translated page had to keep the page as chosen.
+    link["fallback"] = bool(fallback)
     return link
 
 
@@ -226,25 +317,89 @@ def plain_value(value: Any) -> Any:
     return value
 
 
+def model_label(model) -> str:
+    """ "pages.PartnerCity": how the API names a model (Wagtail's `meta.type`)."""
+    return f"{model._meta.app_label}.{model.__name__}"
+
+
+def snippet_meta(obj, context: dict | None, fallback: bool = False) -> dict[str, Any]:
+    """`meta` of a snippet, embedded or at its own endpoint: type, detail URL, language, and
+    whether it stands in (in the default language) for a missing translation."""
+    context = context or {}
+    meta: dict[str, Any] = {"type": model_label(type(obj))}
+    router = context.get("router")
+    if router is not None:
+        # Wagtail's helper module loads the Page model: importable only once models are.
+        from wagtail.api.v2.utils import get_object_detail_url
+
+        meta["detail_url"] = get_object_detail_url(
+            router, context.get("request"), type(obj), obj.pk
+        )
+    meta["locale"] = locale_code(obj)
+    meta["fallback"] = fallback
+    return meta
+
+
+def snippet_meta_schema(model) -> Schema:
+    return obj(
+        {
+            "type": {"const": model_label(model)},
+            "detail_url": string("This object at its own endpoint."),
+            "locale": string("The language of this version."),
+            "fallback": {
+                **BOOLEAN,
+                "description": "true: no version in the language asked for (the page's, or "
+                "?locale=) exists, and this one, in the default language, stands in.",
+            },
+            "translation_out_of_date": {
+                **nullable(BOOLEAN),
+                "description": "At the object's own detail URL only: true when this "
+                "translation's source changed since it was last synced, null on a source.",
+            },
+        },
+        required=["type", "detail_url", "locale", "fallback"],
+    )
+
+
+def api_field_schema(model, api_field: APIField) -> Schema:
+    """The JSON of one `api_fields` entry: its serializer's declaration, else its model
+    field's type."""
+    serializer = api_field.serializer
+    if serializer is None:
+        return model_field_schema(model, api_field.name)
+    declare = getattr(serializer, "api_schema", None)
+    if declare is None:
+        raise SchemaError(f"{model.__name__}.{api_field.name}: its serializer has no api_schema")
+    return declare(model, api_field.name)
+
+
+def model_schema(model) -> Schema:
+    """What `model_representation` gives for an object of this model."""
+    properties: dict[str, Schema] = {"id": INTEGER}
+    if any(f.name == "locale" for f in model._meta.get_fields()):
+        properties["meta"] = snippet_meta_schema(model)
+    for api_field in model.api_fields:
+        properties[api_field.name] = api_field_schema(model, api_field)
+    return obj(properties, description=(model.__doc__ or "").strip() or None)
+
+
 def model_representation(obj, context: dict | None = None) -> dict[str, Any] | None:
     """A snippet (or inline child) as JSON, following its `api_fields` allowlist.
 
-    Used where a snippet is embedded (StreamField choosers, page foreign keys), so that the
-    embedded object has the same shape as the snippet's own endpoint."""
+    The one shape of a snippet: embedded (StreamField choosers, page foreign keys) and at
+    its own endpoint (`api.serializers.SnippetSerializer` calls this too), `{"id", "meta":
+    {"type", "detail_url", "locale", "fallback"}, <api_fields>}`. Inline child rows (a
+    city's agreements) have no endpoint and no language of their own: `{"id", <api_fields>}`."""
     if obj is None:
         return None
     page = (context or {}).get("page")
-    fallback = None
+    fallback = False
     if page is not None and hasattr(obj, "translation_key"):
         # Embedded in a page: the snippet in the page's locale, else the source, flagged.
-        from pages.translation import in_page_locale
-
         obj, fallback = in_page_locale(obj, page)
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
-        out["locale"] = locale_code(obj)
-    if fallback is not None:
-        out["fallback"] = fallback
+        out["meta"] = snippet_meta(obj, context, fallback)
     for api_field in obj.api_fields:
         name = api_field.name
         value = getattr(obj, name)
@@ -258,8 +413,16 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     return out
 
 
+def model_ref(model) -> Schema:
+    """The component of a snippet model (`PartnerCity`), one for every place it appears."""
+    return define(model.__name__, model_schema(model))
+
+
 class ModelRepresentationField(ContextField):
     represent = staticmethod(model_representation)
+
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(model_ref(model._meta.get_field(name).related_model))
 
 
 def snippet_field(name: str) -> APIField:
@@ -269,7 +432,13 @@ def snippet_field(name: str) -> APIField:
 class PageLinkField(ContextField):
     represent = staticmethod(page_link_representation)
 
+    def api_schema(self, model, name: str) -> Schema:
+        return nullable(ref("PageLink"))
+
 
 class TagNamesField(Field):
     def to_representation(self, value):
         return sorted(tag.name for tag in value.all())
+
+    def api_schema(self, model, name: str) -> Schema:
+        return array(string(), description="Tag names, sorted.")
