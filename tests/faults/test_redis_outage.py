@@ -36,9 +36,11 @@ def median(seconds: list[float]) -> float:
 
 
 # What Redis may cost a request, on top of rendering it: one 100 ms timeout, per process, before
-# the circuit breaker skips Redis; a publish does not touch it at all. The bounds leave room for
-# a busy machine; without timeouts and breaker a request waited 22-40 s.
+# the circuit breaker skips Redis. The bound leaves room for a busy machine; without timeouts
+# and breaker a request waited 22-40 s.
 REDIS_COST_BOUND = 0.5
+# A publish never waits on Redis more than this (issue #13); it does not touch it at all.
+PUBLISH_WAIT_BOUND = 1.0
 
 
 def first_case_study(base: str) -> tuple[int, list[str]]:
@@ -91,7 +93,7 @@ def test_the_api_stays_fast_and_correct_through_a_redis_outage_and_after_it(
         during = [r.elapsed for r in load.responses if r.started >= gone and r.status == 200]
 
         # A publish never waits on Redis: as long as with Redis up, give or take the noise.
-        assert published["seconds"] < healthy["seconds"] + REDIS_COST_BOUND, (healthy, published)
+        assert published["seconds"] < healthy["seconds"] + PUBLISH_WAIT_BOUND, (healthy, published)
         assert seen is not None, "the publish never showed in the API"
         assert len(during) >= 20 and {r.status for r in load.responses} == {200}
         assert median(during) < median(rendering) + REDIS_COST_BOUND, (rendering, during)
