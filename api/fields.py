@@ -238,8 +238,11 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     if page is not None and hasattr(obj, "translation_key"):
         # Embedded in a page: the snippet in the page's locale, else the source, flagged.
         from pages.translation import in_page_locale
+        from pages.visibility import is_public_snippet
 
         obj, fallback = in_page_locale(obj, page)
+        if not is_public_snippet(obj):  # a draft, scheduled or expired snippet: left out
+            return None
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
         out["locale"] = locale_code(obj)

@@ -179,6 +179,14 @@ const pages = {
       ${raw(organisations.length ? html`<h2>Partner organisations</h2><ul>${organisations}</ul>` : "")}
       ${raw(more)}</article>`;
   },
+  // Snippets come only as previews (the admin's Preview of a partner city or network): shown
+  // the way the hub shows them, so the editor sees the draft in place.
+  "pages.PartnerCity": (city) => html`<article class="snippet-preview">
+    <h1>Partner city: ${city.name}</h1>${raw(figure(city.image, "", { eager: true }))}
+    <section class="partner-cities"><ol class="timeline">${raw(partnerCity(city))}</ol></section></article>`,
+  "pages.Network": (n) => html`<article class="snippet-preview">
+    <h1>Network: ${n.name}</h1>${raw(figure(n.image, "", { eager: true }))}
+    <section class="networks"><ul class="cards">${raw(network(n))}</ul></section></article>`,
 };
 
 function renderLanguages(meta) {
@@ -222,9 +230,9 @@ async function render() {
     const page = await fetchPage(path, new URLSearchParams(location.search));
     const renderPage = pages[page.meta.type];
     document.documentElement.lang = page.meta.locale;
-    document.title = page.meta.seo_title || page.title;
-    main.innerHTML = renderPage ? renderPage(page) : html`<h1>${page.title}</h1>`;
-    renderLanguages(page.meta);
+    document.title = page.meta.seo_title || page.title || page.name;
+    main.innerHTML = renderPage ? renderPage(page) : html`<h1>${page.title || page.name}</h1>`;
+    renderLanguages({ translations: [], ...page.meta });
   } catch (error) {
     if (!(error instanceof APIError)) throw error;
     renderError(error, path);

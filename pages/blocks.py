@@ -30,8 +30,8 @@ def sample_objects(model_label: str, count: int = 3) -> list:
     objects = model.objects.all()
     if hasattr(model, "locale"):
         objects = objects.filter(locale=Locale.get_default())
-    if hasattr(model, "live"):
-        objects = objects.live().order_by("-first_published_at")
+    if hasattr(model, "live"):  # pages, and snippets with drafts
+        objects = objects.filter(live=True).order_by("-first_published_at", "pk")
     return list(objects[:count])
 
 
@@ -206,11 +206,9 @@ class PartnerCitiesTimelineBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         # The editor's order is the timeline's order: some cities have only a period, no year.
-        cities = [city for city in value["cities"] if city is not None]
-        return {
-            "heading": value["heading"],
-            "cities": [model_representation(city, context) for city in cities],
-        }
+        # A chosen city that is not live (a draft, scheduled, expired) is left out.
+        cities = [model_representation(city, context) for city in value["cities"] if city]
+        return {"heading": value["heading"], "cities": [city for city in cities if city]}
 
 
 class NetworksBlock(blocks.StructBlock):
@@ -229,14 +227,8 @@ class NetworksBlock(blocks.StructBlock):
         return self.normalize({"heading": "Global networks", "networks": networks})
 
     def get_api_representation(self, value, context=None):
-        return {
-            "heading": value["heading"],
-            "networks": [
-                model_representation(network, context)
-                for network in value["networks"]
-                if network is not None
-            ],
-        }
+        networks = [model_representation(n, context) for n in value["networks"] if n]
+        return {"heading": value["heading"], "networks": [n for n in networks if n]}
 
 
 class CaseStudyTeasersBlock(blocks.StructBlock):

@@ -187,7 +187,9 @@ class SeedLoader:
                 obj.image = self.images.get(entry.get("image", ""))
                 obj.full_clean()
                 obj.save()
-                return obj
+                # Published like an editor's change: a revision, live, in the history.
+                obj.save_revision(log_action=True).publish()
+                return model._default_manager.get(pk=obj.pk)
 
             loaded[entry["key"]] = self._sync(
                 f"{record_key}:{entry['key']}",

@@ -7,11 +7,20 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.models import Orderable, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from api.fields import image_field
+from pages.preview import FrontendPreviewMixin
 
 
 def validate_not_in_future(year: int) -> None:
@@ -24,9 +33,23 @@ def validate_not_in_future(year: int) -> None:
         )
 
 
-class PartnerCity(TranslatableMixin, index.Indexed, ClusterableModel):
+class PartnerCity(
+    FrontendPreviewMixin,
+    PreviewableMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
     """A city Leeds is twinned with. Chosen by the hub's partner-cities timeline and by case
-    studies; listed at /api/v2/partner-cities/ for maps and timelines."""
+    studies; listed at /api/v2/partner-cities/ for maps and timelines.
+
+    Edited like a page: drafts, preview in the front end, the Reviewers workflow, scheduled
+    publishing, locking. The row holds the live version; the API shows only live, unexpired
+    cities (`pages.visibility.public_snippets`)."""
 
     name = models.CharField(
         max_length=100, help_text="The city's name as readers know it, e.g. 'Lille'."
@@ -103,6 +126,9 @@ class PartnerCity(TranslatableMixin, index.Indexed, ClusterableModel):
         index.FilterField("country"),
         index.FilterField("year_signed"),
         index.FilterField("locale_id"),
+        # The API searches live, unexpired objects only (pages.visibility.public_snippets).
+        index.FilterField("live"),
+        index.FilterField("expire_at"),
     ]
 
     # An ISO country code is the same in every language: copied to translations, never

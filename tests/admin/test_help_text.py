@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin
 
 from media.models import CustomImage
 from pages.models import (
@@ -14,8 +15,23 @@ from pages.models import (
     PartnerOrganisation,
 )
 
-# Bookkeeping fields editors never type into (keys, tree links, ordering, parent links).
-NOT_EDITED = {"id", "locale", "translation_key", "sort_order", "page_ptr", "city", "page"}
+# Bookkeeping fields editors never type into (keys, tree links, ordering, parent links), and
+# the fields of Wagtail's publishing mixins on snippets (revisions, live state, locks; the
+# schedule is set in Wagtail's own dialog, which explains itself), as Page's are on pages.
+NOT_EDITED = {
+    "id",
+    "locale",
+    "translation_key",
+    "sort_order",
+    "page_ptr",
+    "city",
+    "page",
+    *(
+        field.name
+        for mixin in (DraftStateMixin, LockableMixin, RevisionMixin)
+        for field in mixin._meta.get_fields()
+    ),
+}
 
 
 @pytest.mark.parametrize(
