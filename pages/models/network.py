@@ -2,7 +2,7 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
 from wagtail.api import APIField
 from wagtail.models import (
     DraftStateMixin,
@@ -80,6 +80,8 @@ class Network(
             ],
             heading="Leeds' membership",
         ),
+        # "Set schedule" in the Status side panel: go-live and expiry, as on pages.
+        PublishingPanel(),
     ]
 
     search_fields = [

@@ -5,7 +5,13 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PublishingPanel,
+)
 from wagtail.api import APIField
 from wagtail.models import (
     DraftStateMixin,
@@ -118,6 +124,8 @@ class PartnerCity(
             heading="Map and image",
         ),
         InlinePanel("agreements", heading="Agreements", label="Agreement"),
+        # "Set schedule" in the Status side panel: go-live and expiry, as on pages.
+        PublishingPanel(),
     ]
 
     search_fields = [
