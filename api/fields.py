@@ -226,11 +226,14 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def model_representation(obj, context: dict | None = None) -> dict[str, Any] | None:
+def model_representation(
+    obj, context: dict | None = None, *, public_only: bool = True
+) -> dict[str, Any] | None:
     """A snippet (or inline child) as JSON, following its `api_fields` allowlist.
 
     Used where a snippet is embedded (StreamField choosers, page foreign keys), so that the
-    embedded object has the same shape as the snippet's own endpoint."""
+    embedded object has the same shape as the snippet's own endpoint. A draft, scheduled or
+    expired snippet is None (`public_only=False`: the preview of that snippet itself)."""
     if obj is None:
         return None
     page = (context or {}).get("page")
@@ -238,11 +241,12 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     if page is not None and hasattr(obj, "translation_key"):
         # Embedded in a page: the snippet in the page's locale, else the source, flagged.
         from pages.translation import in_page_locale
-        from pages.visibility import is_public_snippet
 
         obj, fallback = in_page_locale(obj, page)
-        if not is_public_snippet(obj):  # a draft, scheduled or expired snippet: left out
-            return None
+    from pages.visibility import is_public_snippet
+
+    if public_only and not is_public_snippet(obj):
+        return None
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
         out["locale"] = locale_code(obj)

@@ -86,7 +86,7 @@ class PreviewAPIViewSet(PagesAPIViewSet):
         state: the token is the permission)."""
         context = self.get_serializer_context()
         with request_identity_map():
-            fields = model_representation(obj, context)
+            fields = model_representation(obj, context, public_only=False)
         fields.pop("locale", None)
         meta = {
             "type": f"{obj._meta.app_label}.{type(obj).__name__}",

@@ -89,6 +89,7 @@ class Network(
         index.AutocompleteField("name"),
         index.FilterField("year_joined"),
         index.FilterField("locale_id"),
+        index.FilterField("translation_key"),  # ?search= with ?locale= (translations)
         # The API searches live, unexpired objects only (pages.visibility.public_snippets).
         index.FilterField("live"),
         index.FilterField("expire_at"),

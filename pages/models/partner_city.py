@@ -134,6 +134,7 @@ class PartnerCity(
         index.FilterField("country"),
         index.FilterField("year_signed"),
         index.FilterField("locale_id"),
+        index.FilterField("translation_key"),  # ?search= with ?locale= (translations)
         # The API searches live, unexpired objects only (pages.visibility.public_snippets).
         index.FilterField("live"),
         index.FilterField("expire_at"),
