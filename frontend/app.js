@@ -157,11 +157,23 @@ function breadcrumbs(meta) {
   )}</ol></nav>`;
 }
 
+// The hub's latest case studies (meta.case_study_teasers), for a hub whose body has no teasers
+// block: a newly published case study shows up on the hub either way.
+const CASE_STUDIES = {
+  en: "Case studies", fr: "Études de cas", de: "Fallstudien", "zh-hans": "案例研究", cs: "Případové studie",
+};
+function latestTeasers(page) {
+  const teasers = page.meta.case_study_teasers;
+  if (!teasers?.items.length || (page.body || []).some((b) => b.type === "case_study_teasers")) return "";
+  const heading = CASE_STUDIES[page.meta.locale] || CASE_STUDIES.en;
+  return blocks.case_study_teasers({ heading, case_studies: teasers });
+}
+
 const pages = {
   "pages.HubPage": (page) => html`<article class="hub">
     <h1>${page.title}</h1><p class="introduction">${page.introduction}</p>
     ${raw(figure(page.hero_image, page.hero_caption, { eager: true }))}
-    ${raw(renderBody(page.body))}</article>`,
+    ${raw(renderBody(page.body))}${raw(latestTeasers(page))}</article>`,
   "pages.CaseStudyPage": (page) => {
     const city = page.related_partner_city;
     const more = page.find_out_more_url

@@ -232,13 +232,18 @@ class NetworksBlock(blocks.StructBlock):
 
 
 class CaseStudyTeasersBlock(blocks.StructBlock):
-    """Teasers of case studies. Choose some, or leave empty to show the latest ones."""
+    """Teasers of case studies: the latest published ones (the default: a case study shows up
+    here as soon as it is published), or a hand-picked list."""
 
     heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Case studies'.")
     case_studies = blocks.ListBlock(
         PageLinkBlock(page_type="pages.CaseStudyPage"),
         required=False,
-        help_text="Choose case studies to feature, or leave empty to list the latest published ones.",
+        help_text=(
+            "Leave empty to show the latest published case studies: a newly published one "
+            "appears here at once. Choose case studies only to hand-pick the list: then a new "
+            "case study appears only once you add it here."
+        ),
     )
 
     class Meta:
