@@ -131,7 +131,7 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
     return {
         "id": image.pk,
         "title": image.title,
-        "alt": image.alt_text or image.title,
+        "alt": image.description or image.title,
         "caption": image.caption,
         "credit": image.credit,
         "width": image.width,
@@ -155,7 +155,7 @@ def thumbnail_representation(image, context: dict | None = None) -> dict[str, An
     url, w, h = rendition_values(image, (THUMBNAIL_SPEC,))[THUMBNAIL_SPEC]
     return {
         "id": image.pk,
-        "alt": image.alt_text or image.title,
+        "alt": image.description or image.title,
         "url": _absolute(url, _media_base(context)),
         "width": w,
         "height": h,

@@ -273,9 +273,9 @@ class EditorsDashboardPanel(Component):
                 ],
                 "Every translation is up to date.",
             )
-        images = CustomImage.objects.filter(Q(alt_text="") | Q(alt_text__isnull=True)).order_by(
-            "-created_at"
-        )[:DASHBOARD_LIMIT]
+        images = CustomImage.objects.filter(
+            Q(description="") | Q(description__isnull=True)
+        ).order_by("-created_at")[:DASHBOARD_LIMIT]
         section(
             "Images without alt text",
             [

@@ -49,6 +49,6 @@ def test_every_field_an_editor_fills_in_has_help_text(model):
     assert not missing, f"{model.__name__}: add help_text to {missing}"
 
 
-@pytest.mark.parametrize("name", ["alt_text", "caption", "credit"])
+@pytest.mark.parametrize("name", ["description", "caption", "credit"])
 def test_the_image_fields_the_project_adds_have_help_text(name):
     assert str(CustomImage._meta.get_field(name).help_text).strip()

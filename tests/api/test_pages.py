@@ -60,6 +60,14 @@ def test_hero_image_is_a_rendition_object_with_url_width_height_and_alt(api, hub
     assert hero["srcset"]["webp"].count(" 480w") == 1
 
 
+def test_an_images_alt_is_its_description(api, hub):
+    image = hub.hero_image
+    image.description = "The Lord Mayor greets the delegation on the town hall steps"
+    image.save()
+    hero = detail(api, HubPage.objects.get(pk=hub.pk))["hero_image"]
+    assert hero["alt"] == "The Lord Mayor greets the delegation on the town hall steps"
+
+
 def test_image_blocks_inside_case_studies_are_resolved_not_ids(api):
     page = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
     image_blocks = [b for b in detail(api, page)["body"] if b["type"] == "image"]

@@ -212,4 +212,4 @@ def test_placeholder_images_are_titled_after_the_source_file_names_with_alt_text
         "Bambisanani%206_edited.jpg",
     } <= titles
     for image in CustomImage.objects.all():
-        assert image.alt_text and image.caption and image.width == 1600
+        assert image.description and image.caption and image.width == 1600
