@@ -20,8 +20,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from media.models import CustomImage
 from pages.checker import use_headless_checker
+from pages.editing import (
+    HeadlessPageViewSet,
+    OverwriteCheckingSnippetEditView,
+)
 from pages.headless import front_end_url
-from pages.models import CaseStudyPage, Network, PartnerCity
+from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
 
 
 @hooks.register("before_serve_page")
@@ -33,6 +37,17 @@ def redirect_to_front_end(page, request, serve_args, serve_kwargs):
 
 # The content checker (Checks panel, userbar) also checks the front end's rendering of a preview.
 hooks.register("construct_wagtail_userbar", use_headless_checker)
+
+
+# --- Concurrent editing: an out-of-date form is sent back once, with a warning (pages/editing.py)
+
+
+@hooks.register("register_admin_viewset")
+def register_page_viewsets():
+    return [
+        HeadlessPageViewSet("hub_pages", model=HubPage),
+        HeadlessPageViewSet("case_study_pages", model=CaseStudyPage),
+    ]
 
 
 # --- Partners & networks: their own admin menu --------------------------------------------------
@@ -110,6 +125,7 @@ class PartnerCityViewSet(SnippetViewSet):
     icon = "site"
     menu_label = "Partner cities"
     index_view_class = TranslationStatusIndexView
+    edit_view_class = OverwriteCheckingSnippetEditView
     list_display = [
         "name",
         "country",
@@ -132,6 +148,7 @@ class NetworkViewSet(SnippetViewSet):
     icon = "group"
     menu_label = "Networks"
     index_view_class = TranslationStatusIndexView
+    edit_view_class = OverwriteCheckingSnippetEditView
     list_display = [
         "name",
         "year_joined",
