@@ -10,8 +10,10 @@ here (`WAGTAIL_AUTOSAVE_INTERVAL = 0`).
 These edit views refuse an out-of-date form (`is_out_of_date`: the revision the form was
 loaded from is no longer the latest) once: the editor gets the form back with everything they
 typed, a warning naming who saved what when, and a link to that version; the form now names
-the latest revision, so saving again (knowingly) goes through. The other version stays in the
-history either way.
+the latest revision, so saving again (knowingly) goes through. An editor who already chose
+"Continue" in Wagtail's own dialog is not asked twice: `OVERWRITE_CONFIRMED_JS` (added to the
+editor by `pages/wagtail_hooks.py`) marks the form they confirmed. The other version stays in
+the history either way.
 
 Scripts have the same problem without the warning: Wagtail's model API is last-writer-wins.
 Two processes that each load a page, change a different field and `save_revision().publish()`
@@ -42,6 +44,32 @@ WARNING = (
 )
 
 
+# Wagtail's "X saved a new version ... Continue" dialog clicks the button again once confirmed;
+# this marks that submission (capture phase: before the dialog's own listener submits).
+OVERWRITE_CONFIRMED_JS = """<script>
+document.addEventListener("w-dialog:confirmed", (event) => {
+  if (event.target.id !== "w-save-confirmation-dialog") return;
+  const form = event.target.closest("[data-edit-form]");
+  if (!form) return;
+  let marker = form.querySelector("input[name=overwrite_confirmed]");
+  if (!marker) {
+    marker = Object.assign(document.createElement("input"), { type: "hidden", name: "overwrite_confirmed" });
+    form.append(marker);
+  }
+  marker.value = "1";
+}, true);
+</script>"""
+
+
+def refuses_overwrite(view) -> bool:
+    """An out-of-date form that nobody confirmed overwriting (a form post, not autosave)."""
+    return (
+        not view.expects_json_response
+        and view.request.POST.get("overwrite_confirmed") != "1"
+        and view.is_out_of_date
+    )
+
+
 def warn_of_newer_version(view) -> None:
     revision = view.latest_revision
     who = get_user_display_name(revision.user) if revision.user else "Someone"
@@ -51,11 +79,7 @@ def warn_of_newer_version(view) -> None:
 
 class OverwriteCheckingPageEditView(PageEditView):
     def form_valid(self, form):
-        if (
-            not self.expects_json_response
-            and self.action_name != "cancel_workflow"
-            and self.is_out_of_date
-        ):
+        if self.action_name != "cancel_workflow" and refuses_overwrite(self):
             warn_of_newer_version(self)
             self.has_unsaved_changes = True
             return self.render_to_response(self.get_context_data())
@@ -64,11 +88,7 @@ class OverwriteCheckingPageEditView(PageEditView):
 
 class OverwriteCheckingSnippetEditView(SnippetEditView):
     def form_valid(self, form):
-        if (
-            not self.expects_json_response
-            and self.action != "cancel-workflow"
-            and self.is_out_of_date
-        ):
+        if self.action != "cancel-workflow" and refuses_overwrite(self):
             warn_of_newer_version(self)
             self.form = form
             return self.render_to_response(self.get_context_data(form=form))

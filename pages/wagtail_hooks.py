@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from media.models import CustomImage
 from pages.checker import use_headless_checker
 from pages.editing import (
+    OVERWRITE_CONFIRMED_JS,
     HeadlessPageViewSet,
     OverwriteCheckingSnippetEditView,
 )
@@ -48,6 +49,11 @@ def register_page_viewsets():
         HeadlessPageViewSet("hub_pages", model=HubPage),
         HeadlessPageViewSet("case_study_pages", model=CaseStudyPage),
     ]
+
+
+@hooks.register("insert_editor_js")
+def mark_confirmed_overwrites():
+    return mark_safe(OVERWRITE_CONFIRMED_JS)
 
 
 # --- Partners & networks: their own admin menu --------------------------------------------------

@@ -96,3 +96,22 @@ def test_a_partner_city_form_loaded_before_someone_elses_save_is_sent_back(
     assert client.post(url, again).status_code == 302
     brno = PartnerCity.objects.get(pk=brno.pk)
     assert brno.get_latest_revision_as_object().summary == "Eddie's summary."
+
+
+def test_an_overwrite_confirmed_in_wagtails_dialog_is_saved_at_once(
+    client, editor_user, reviewer_user, lille
+):
+    """Wagtail's editing-session dialog ("rita saved a new version ... Continue") already asked:
+    the form it submits carries `overwrite_confirmed`, and is not asked about again."""
+    url = reverse("wagtailadmin_pages:edit", args=(lille.pk,))
+    client.force_login(editor_user)
+    eddies_form = loaded_revision(client, url)
+    assert "overwrite_confirmed" in client.get(url).content.decode()  # the editor's script
+    client.force_login(reviewer_user)
+    client.post(url, edit_form(lille, summary="Rita's summary.", **loaded_revision(client, url)))
+
+    client.force_login(editor_user)
+    data = edit_form(lille, summary="Eddie's summary.", overwrite_confirmed="1", **eddies_form)
+    assert client.post(url, data).status_code == 302
+    page = CaseStudyPage.objects.get(pk=lille.pk)
+    assert page.get_latest_revision_as_object().summary == "Eddie's summary."
