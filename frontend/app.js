@@ -34,10 +34,13 @@ class APIError extends Error {
   }
 }
 
+// cache: "no-cache": the browser revalidates every answer it holds (a 304 when unchanged). The
+// API allows stale-while-revalidate for shared caches, which a browser would otherwise apply
+// too, showing a page as it was before a publish for one more load.
 async function getJSON(url) {
   let response;
   try {
-    response = await fetch(url, { headers: { Accept: "application/json" } });
+    response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-cache" });
   } catch {
     throw new APIError(`The content service at ${API} cannot be reached.`, 0);
   }

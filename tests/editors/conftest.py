@@ -207,3 +207,23 @@ def seeded(db) -> SimpleNamespace:
             lille_pk=lille.pk,
             lille_summary=lille.summary,
         )
+
+
+@pytest.fixture(scope="session")
+def reference_front_end(admin_server):
+    """frontend/serve.py on its own origin, reading the live admin server's API."""
+    from tests.frontend.conftest import FrontEnd
+
+    server = FrontEnd(admin_server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def front_end(admin_server, reference_front_end, settings):
+    """The API allows the reference front end's origin and the admin previews in it (its
+    origin may then be framed: `cms.middleware.HeadlessCSPMiddleware`)."""
+    settings.CORS_ALLOWED_ORIGINS = [reference_front_end.url]
+    settings.FRONTEND_URL = reference_front_end.url
+    settings.FRONTEND_PREVIEW_URL = f"{reference_front_end.url}/preview"
+    return reference_front_end
