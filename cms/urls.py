@@ -3,11 +3,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.health import health
 from api.openapi import openapi_v3
 from api.router import api_router, api_v3
+from pages.editing import ReviewedUpdateTranslationsView
 
 handler400 = "api.errors.handler400"
 handler404 = "api.errors.handler404"
@@ -18,6 +20,12 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/v3/openapi.json", openapi_v3, name="openapi-v3"),
     path("api/v3/", api_v3.urls),
+    # wagtail-localize's sync view, with "Publish immediately" only for reviewers (before the
+    # admin's own URL of it, which it replaces).
+    path(
+        "admin/localize/update/<int:translation_source_id>/",
+        require_admin_access(ReviewedUpdateTranslationsView.as_view()),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

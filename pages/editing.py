@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.db import models, transaction
 from django.utils import timezone
@@ -34,7 +35,10 @@ from django.utils.html import format_html
 from wagtail.admin.utils import get_user_display_name
 from wagtail.admin.views.pages.edit import EditView as PageEditView
 from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import DraftStateMixin, Page
+from wagtail.snippets.permissions import get_permission_name
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail_localize.views.update_translations import UpdateTranslationsView
 
 WARNING = (
     "{} saved a newer version ({}) while you were editing. Nothing you changed is saved yet: "
@@ -118,3 +122,28 @@ def change_and_publish(
         revision = obj.save_revision(user=user, log_action=True)
         revision.publish(user=user)
     return revision
+
+
+class ReviewedUpdateTranslationsView(UpdateTranslationsView):
+    """wagtail-localize's "Sync translated pages / snippets", whose "Publish immediately"
+    published every translation for anyone allowed to translate (the Editors group), past the
+    Reviewers workflow. Those who may not publish the source do not get it (a posted value is
+    ignored): they sync, and a reviewer publishes each translation from its translation
+    editor."""
+
+    def may_publish(self) -> bool:
+        instance = self.object.get_source_instance()
+        user = self.request.user
+        if isinstance(instance, Page):
+            return instance.permissions_for_user(user).can_publish()
+        if isinstance(instance, DraftStateMixin):
+            return user.has_perm(get_permission_name("publish", type(instance)))
+        return True
+
+    def get_form(self):
+        form = super().get_form()
+        if not self.may_publish():
+            field = form.fields["publish_translations"]
+            field.disabled = True  # its value is then the initial False, whatever is posted
+            field.widget = forms.HiddenInput()  # and the form does not offer it
+        return form

@@ -146,3 +146,35 @@ def test_a_translator_translates_a_snippet_in_the_admin_and_the_french_hub_embed
     english_hub = HubPage.objects.get(depth=2, locale__language_code="en")
     english_body = api.get(f"/api/v2/pages/{english_hub.pk}/").json()["body"]
     assert french not in str(english_body)
+
+
+def test_syncing_translations_publishes_them_only_for_a_reviewer(
+    translator_client, reviewer_client, api, fr
+):
+    """wagtail-localize's "Sync translated snippets" offers "Publish immediately" to reviewers
+    only (a member of Editors posting it anyway is ignored): a sync never publishes past
+    review."""
+    from wagtail_localize.models import TranslationSource
+
+    english = PartnerCity.objects.get(name="Lille", locale__language_code="en")
+    french = PartnerCity.objects.get(name="Lille", locale__language_code="fr")
+    french_summary = french.summary
+    english.summary = "A new English summary."
+    english.save_revision().publish()
+    source = TranslationSource.objects.get(object_id=english.translation_key, locale=english.locale)
+    url = reverse("wagtail_localize:update_translations", args=[source.pk])
+
+    assert (
+        'type="checkbox" name="publish_translations"'
+        not in translator_client.get(url).content.decode()
+    )
+    assert (
+        'type="checkbox" name="publish_translations"' in reviewer_client.get(url).content.decode()
+    )
+    assert translator_client.post(url, {"publish_translations": "on"}).status_code == 302
+    french.refresh_from_db()
+    assert french.summary == french_summary  # synced, not published
+
+    assert reviewer_client.post(url, {"publish_translations": "on"}).status_code == 302
+    french.refresh_from_db()
+    assert french.summary == "A new English summary."  # untranslated text falls back to English
