@@ -470,7 +470,13 @@ class SeedLoader:
     def load_translations(self) -> None:
         """Locales for every content language, then the shipped translations, imported through
         wagtail-localize's PO workflow (as a translator's PO upload) and published."""
-        from pages.translation import _content_json, ensure_locales, import_po, po_file
+        from pages.translation import (
+            _content_json,
+            _translatable_content,
+            ensure_locales,
+            import_po,
+            po_file,
+        )
 
         self.log("Translations")
         locales = {locale.language_code: locale for locale in ensure_locales()}
@@ -487,7 +493,9 @@ class SeedLoader:
             def state(target) -> str:
                 if isinstance(target, Page):
                     return self._page_state(target)
-                return digest(_content_json(target))
+                # Without Wagtail's bookkeeping (revisions, live state, locks): a snippet's
+                # first revision (pages/migrations/0008) is not an editor's change.
+                return digest(_translatable_content(_content_json(target)))
 
             def apply(_target=None, source=source, path=path, language=language):
                 target, warnings = import_po(source, locales[language], path, tool_name="load_seed")
@@ -498,7 +506,11 @@ class SeedLoader:
             self._sync(
                 f"translation:{language}:{source_key}",
                 target_model,
-                {"po": path.read_text(encoding="utf-8"), "source": digest(_content_json(source))},
+                {
+                    "po": path.read_text(encoding="utf-8"),
+                    # What is translated, not Wagtail's bookkeeping (a draft save, a revision).
+                    "source": digest(_translatable_content(_content_json(source))),
+                },
                 state,
                 apply,
                 apply,

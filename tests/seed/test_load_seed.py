@@ -213,3 +213,18 @@ def test_placeholder_images_are_titled_after_the_source_file_names_with_alt_text
     } <= titles
     for image in CustomImage.objects.all():
         assert image.description and image.caption and image.width == 1600
+
+
+def test_a_translated_citys_republished_revision_is_not_mistaken_for_a_translators_change():
+    """Only content counts: a new revision of the French Lille with the same text (as the
+    migration that gave snippets revisions made) leaves it the seed's to update."""
+    from pages import seed
+
+    french = PartnerCity.objects.get(name="Lille", locale__language_code="fr")
+    french.save_revision().publish()
+    data = seed.load_seed_file()
+    entry = next(e for e in data["partner_cities"] if e["key"] == "lille")
+    entry["summary"] = "A new English summary for Lille."
+    messages = []
+    seed.SeedLoader(data, log=messages.append).run()
+    assert any("updated translation:fr:partner_city:lille" in m for m in messages), messages
