@@ -14,6 +14,8 @@ from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
+from pages.visibility import public_snippets
+
 
 def parse_year(value: str, name: str) -> int:
     try:
@@ -53,7 +55,9 @@ class LocaleFilter(BaseFilterBackend):
         source = default_locale()
         if source is None or source == locale:
             return queryset.filter(locale=locale)
-        translated = queryset.model._default_manager.filter(locale=locale).values("translation_key")
+        # Only a live translation replaces the default language's object.
+        translated = public_snippets(queryset.model).filter(locale=locale)
+        translated = translated.values("translation_key")
         return queryset.filter(
             Q(locale=locale) | (Q(locale=source) & ~Q(translation_key__in=translated))
         )

@@ -31,6 +31,7 @@ from api.health import health_schema
 from api.preview import TOKEN_PARAMETER, PreviewAPIViewSet
 from api.router import api_router
 from api.views import PagesAPIViewSet, SnippetAPIViewSet
+from pages.models import Network, PartnerCity
 from pages.representation import model_label, model_ref, model_schema
 from pages.schema import (
     BOOLEAN,
@@ -141,6 +142,35 @@ def item_schema(view, model, *, listing: bool, preview: bool = False) -> Schema:
     )
 
 
+# Snippets the admin previews in the front end (pages.preview.FrontendPreviewMixin).
+PREVIEWED_SNIPPETS = (PartnerCity, Network)
+
+
+def snippet_preview_schema(model) -> Schema:
+    """A snippet's draft at the preview endpoint: its public shape, plus `meta.preview`
+    (a snippet being created has no id nor detail URL yet)."""
+    schema = model_schema(model)
+    meta = schema["properties"]["meta"]
+    properties = {
+        **meta["properties"],
+        "detail_url": nullable(meta["properties"]["detail_url"]),
+        "preview": obj(
+            {
+                "revision": nullable(INTEGER),
+                "live": {**BOOLEAN, "description": "Whether the object is live."},
+            }
+        ),
+    }
+    return {
+        **schema,
+        "properties": {
+            **schema["properties"],
+            "id": nullable(INTEGER),
+            "meta": {**meta, "properties": properties, "required": [*meta["required"], "preview"]},
+        },
+    }
+
+
 def listing_schema(items: Schema, description: str) -> Schema:
     return obj(
         {
@@ -178,6 +208,8 @@ def page_components() -> dict[str, Schema]:
         "description": union,
     }
     found["PagePreview"] = {"oneOf": [ref(f"{n}Preview") for n in names], "description": union}
+    for model in PREVIEWED_SNIPPETS:
+        found[f"{model.__name__}Preview"] = snippet_preview_schema(model)
     found["PageListing"] = listing_schema(ref("PageListingItem"), "A page of pages.")
     return found
 
@@ -491,7 +523,18 @@ def paths() -> dict[str, Schema]:
             ),
             *detail_parameters(pages, Page),
         ],
-        {"200": json_response("The draft.", ref("PagePreview")), **errors(400, 403, 503)},
+        {
+            "200": json_response(
+                "The draft: a page, or a partner city or network (`meta.type`).",
+                {
+                    "oneOf": [
+                        ref("PagePreview"),
+                        *(ref(f"{m.__name__}Preview") for m in PREVIEWED_SNIPPETS),
+                    ]
+                },
+            ),
+            **errors(400, 403, 503),
+        },
     )
     found[f"{API_PREFIX}/preview/userbar/"] = operation(
         "getPreviewUserbar",

@@ -1,7 +1,10 @@
 """/api/v2/preview/?preview_token=...: the draft behind a preview token, as page detail JSON.
 
-The token comes from the admin's Preview (pages/preview.py). The response has exactly the shape
-of /api/v2/pages/<id>/ (same serializer, same meta), plus `meta.preview`. Without a valid,
+The token comes from the admin's Preview (pages/preview.py). For a page the response has
+exactly the shape of /api/v2/pages/<id>/ (same serializer, same meta), plus `meta.preview`; for
+a snippet (partner city, network) it is the object as its own endpoint and the pages that embed
+it show it (`pages.representation.model_representation`: `meta.type`, "pages.PartnerCity", to
+render it by), plus `meta.preview`. Without a valid,
 unexpired token the answer is a 4xx JSON error and nothing of the draft. Responses are never
 cached: `Cache-Control: private, no-store`.
 """
@@ -11,11 +14,13 @@ from __future__ import annotations
 from django.urls import path
 from rest_framework.response import Response
 from wagtail.admin.userbar import Userbar
+from wagtail.models import Page
 
 from api.errors import error_body
 from api.views import PagesAPIViewSet
 from pages.prefetch import request_identity_map
-from pages.preview import PreviewTokenError, page_from_preview_token
+from pages.preview import PreviewTokenError, object_from_preview_token
+from pages.representation import model_representation
 
 TOKEN_PARAMETER = "preview_token"
 
@@ -35,7 +40,8 @@ class PreviewAPIViewSet(PagesAPIViewSet):
 
     def get_object(self):
         if not hasattr(self, "_cached_object"):
-            self._cached_object = page_from_preview_token(self.request.GET.get(TOKEN_PARAMETER, ""))
+            token = self.request.GET.get(TOKEN_PARAMETER, "")
+            self._cached_object = object_from_preview_token(token)
         return self._cached_object
 
     def token_error(self, request, exc: PreviewTokenError) -> Response:
@@ -61,6 +67,8 @@ class PreviewAPIViewSet(PagesAPIViewSet):
         except PreviewTokenError as exc:
             return self.token_error(request, exc)
         unsaved = page.pk is None
+        if not isinstance(page, Page):
+            return Response(self.snippet_preview(page, unsaved))
         if unsaved:  # a page being created: serializers need some id to build URLs from
             page.id = page.pk = 0
         with request_identity_map():
@@ -72,6 +80,22 @@ class PreviewAPIViewSet(PagesAPIViewSet):
             "live": page.live and not unsaved,
         }
         return Response(data)
+
+    def snippet_preview(self, obj, unsaved: bool) -> dict:
+        """The draft snippet in its public shape, as at its endpoint (the previewed object is
+        shown whatever its state: the token is the permission), plus `meta.preview`."""
+        context = self.get_serializer_context()
+        if unsaved:  # a snippet being created: its detail URL needs some id
+            obj.pk = 0
+        with request_identity_map():
+            data = model_representation(obj, context, public_only=False)
+        if unsaved:
+            data["id"] = data["meta"]["detail_url"] = None
+        data["meta"]["preview"] = {
+            "revision": obj.latest_revision_id,
+            "live": bool(obj.live) and not unsaved,
+        }
+        return data
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -36,7 +36,7 @@ from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, 
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
 from pages.routing import split_language
-from pages.visibility import public_pages, restricted_collection_ids
+from pages.visibility import public_pages, public_snippets, restricted_collection_ids
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -272,7 +272,9 @@ class SnippetAPIViewSet(BoundedQueriesMixin, BaseAPIViewSet):
     def get_queryset(self):
         from pages.prefetch import _queryset
 
-        return _queryset(self.model).order_by(*self.model._meta.ordering, "id")
+        # Only the live version of live, unexpired snippets (drafts stay in revisions).
+        queryset = public_snippets(self.model, _queryset(self.model))
+        return queryset.order_by(*self.model._meta.ordering, "id")
 
 
 class PartnerCityAPIViewSet(SnippetAPIViewSet):

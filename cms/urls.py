@@ -3,12 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.errors import not_found
 from api.health import health
 from api.openapi import docs_v2, openapi_v2
 from api.router import api_router
+from pages.editing import ReviewedUpdateTranslationsView
 
 handler400 = "api.errors.handler400"
 handler404 = "api.errors.handler404"
@@ -21,6 +23,12 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # Last of /api/: any other URL there is the API's JSON 404 (in development too).
     re_path(r"^api/(?P<path>.*)$", not_found, name="api-not-found"),
+    # wagtail-localize's sync view, with "Publish immediately" only for reviewers (before the
+    # admin's own URL of it, which it replaces).
+    path(
+        "admin/localize/update/<int:translation_source_id>/",
+        require_admin_access(ReviewedUpdateTranslationsView.as_view()),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

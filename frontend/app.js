@@ -7,6 +7,7 @@
 /** @typedef {import("./types/api").components["schemas"]} Schemas */
 /** A page as the detail, find and preview endpoints answer it. */
 /** @typedef {Schemas["Page"] | Schemas["PagePreview"]} AnyPage */
+/** @typedef {AnyPage | Schemas["PartnerCityPreview"] | Schemas["NetworkPreview"]} Shown what a path or a preview token shows */
 /** @typedef {Schemas["HubBody"][number] | Schemas["CaseStudyBody"][number]} Block */
 /** @typedef {Schemas["PartnerCity"]["agreements"][number]} Agreement */
 /** @typedef {keyof typeof LANGUAGE_NAMES} Language */
@@ -74,7 +75,7 @@ async function getJSON(url) {
 }
 
 // pages/find answers with a redirect to the page's detail URL; fetch follows it.
-/** @param {string} path @param {URLSearchParams} query @returns {Promise<AnyPage>} */
+/** @param {string} path @param {URLSearchParams} query @returns {Promise<Shown>} */
 function fetchPage(path, query) {
   if (path === "/preview" || path === "/preview/") {
     const token = query.get("preview_token") || "";
@@ -115,7 +116,7 @@ const NOT_TRANSLATED = {
   "zh-hans": "尚未翻译", cs: "Zatím nepřeloženo",
 };
 /** Anything the API may serve in the default language instead of the page's. */
-/** @typedef {Schemas["PartnerCity"] | Schemas["Network"] | Schemas["Teaser"] | Schemas["PageLink"]} Translatable */
+/** @typedef {Schemas["PartnerCity"] | Schemas["Network"] | Schemas["Teaser"] | Schemas["PageLink"] | PartnerCityPreview | NetworkPreview} Translatable */
 // Snippets (partner cities, networks) say it in `meta`, as at their own endpoints; page links
 // and teasers at the top.
 /** @param {Translatable} item @returns {{ locale: string, fallback: boolean }} */
@@ -174,7 +175,7 @@ function agreementList(agreements) {
   );
 }
 
-/** @param {Schemas["PartnerCity"]} city */
+/** @param {Schemas["PartnerCity"] | PartnerCityPreview} city */
 function partnerCity(city) {
   const when = city.year_signed || city.period;
   const agreements = agreementList(city.agreements);
@@ -184,7 +185,7 @@ function partnerCity(city) {
     <ul class="agreements">${agreements}</ul></div></li>`;
 }
 
-/** @param {Schemas["Network"]} n */
+/** @param {Schemas["Network"] | NetworkPreview} n */
 function network(n) {
   const counts = [n.member_city_count && `${n.member_city_count} cities`, n.country_count && `${n.country_count} countries`]
     .filter(Boolean)
@@ -226,12 +227,30 @@ function breadcrumbs(meta) {
 
 /** @typedef {Schemas["HubPage"] | Schemas["HubPagePreview"]} HubPage */
 /** @typedef {Schemas["CaseStudyPage"] | Schemas["CaseStudyPagePreview"]} CaseStudyPage */
-/** @type {{ "pages.HubPage": (page: HubPage) => string, "pages.CaseStudyPage": (page: CaseStudyPage) => string }} */
+/** @typedef {Schemas["PartnerCityPreview"]} PartnerCityPreview */
+/** @typedef {Schemas["NetworkPreview"]} NetworkPreview */
+
+// The hub's latest case studies (meta.case_study_teasers), for a hub whose body has no teasers
+// block: a newly published case study shows up on the hub either way.
+/** @type {Record<Language, string>} */
+const CASE_STUDIES = {
+  en: "Case studies", fr: "Études de cas", de: "Fallstudien", "zh-hans": "案例研究", cs: "Případové studie",
+};
+/** @param {HubPage} page */
+function latestTeasers(page) {
+  const teasers = page.meta.case_study_teasers;
+  if (!teasers?.items.length || page.body.some((b) => b.type === "case_study_teasers")) return "";
+  const locale = page.meta.locale;
+  const heading = locale in CASE_STUDIES ? CASE_STUDIES[/** @type {Language} */ (locale)] : CASE_STUDIES.en;
+  return blocks.case_study_teasers({ heading, case_studies: teasers });
+}
+
+/** @type {{ "pages.HubPage": (page: HubPage) => string, "pages.CaseStudyPage": (page: CaseStudyPage) => string, "pages.PartnerCity": (city: PartnerCityPreview) => string, "pages.Network": (network: NetworkPreview) => string }} */
 const pages = {
   "pages.HubPage": (page) => html`<article class="hub">
     <h1>${page.title}</h1><p class="introduction">${page.introduction}</p>
     ${raw(figure(page.hero_image, page.hero_caption, { eager: true }))}
-    ${raw(renderBody(page.body))}</article>`,
+    ${raw(renderBody(page.body))}${raw(latestTeasers(page))}</article>`,
   "pages.CaseStudyPage": (page) => {
     const city = page.related_partner_city;
     const relatedNetwork = page.related_network;
@@ -254,6 +273,14 @@ const pages = {
       ${raw(organisations.length ? html`<h2>Partner organisations</h2><ul>${organisations}</ul>` : "")}
       ${raw(more)}</article>`;
   },
+  // Snippets come only as previews (the admin's Preview of a partner city or network): shown
+  // the way the hub shows them, so the editor sees the draft in place.
+  "pages.PartnerCity": (city) => html`<article class="snippet-preview">
+    <h1>Partner city: ${city.name}</h1>${raw(figure(city.image, "", { eager: true }))}
+    <section class="partner-cities"><ol class="timeline">${raw(partnerCity(city))}</ol></section></article>`,
+  "pages.Network": (n) => html`<article class="snippet-preview">
+    <h1>Network: ${n.name}</h1>${raw(figure(n.image, "", { eager: true }))}
+    <section class="networks"><ul class="cards">${raw(network(n))}</ul></section></article>`,
 };
 
 /** @param {string} code */
@@ -301,14 +328,26 @@ async function render() {
   try {
     const page = await fetchPage(path, new URLSearchParams(location.search));
     document.documentElement.lang = page.meta.locale;
-    document.title = page.meta.seo_title || page.title;
+    if (page.meta.type === "pages.PartnerCity" || page.meta.type === "pages.Network") {
+      // A snippet's preview: no page around it, no other languages to switch to.
+      const snippet = /** @type {PartnerCityPreview | NetworkPreview} */ (page);
+      document.title = snippet.name;
+      main.innerHTML =
+        page.meta.type === "pages.PartnerCity"
+          ? pages["pages.PartnerCity"](/** @type {PartnerCityPreview} */ (snippet))
+          : pages["pages.Network"](/** @type {NetworkPreview} */ (snippet));
+      languages.innerHTML = "";
+      return;
+    }
+    const shown = /** @type {AnyPage} */ (page);
+    document.title = shown.meta.seo_title || shown.title;
     main.innerHTML =
-      page.meta.type === "pages.HubPage"
-        ? pages["pages.HubPage"](/** @type {HubPage} */ (page))
-        : page.meta.type === "pages.CaseStudyPage"
-          ? pages["pages.CaseStudyPage"](/** @type {CaseStudyPage} */ (page))
-          : html`<h1>${page.title}</h1>`;
-    renderLanguages(page.meta);
+      shown.meta.type === "pages.HubPage"
+        ? pages["pages.HubPage"](/** @type {HubPage} */ (shown))
+        : shown.meta.type === "pages.CaseStudyPage"
+          ? pages["pages.CaseStudyPage"](/** @type {CaseStudyPage} */ (shown))
+          : html`<h1>${shown.title}</h1>`;
+    renderLanguages(shown.meta);
   } catch (error) {
     if (!(error instanceof APIError)) throw error;
     renderError(error, path);

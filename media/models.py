@@ -32,14 +32,18 @@ def rendition_set_key(image) -> str:
 
 class CustomImage(AbstractImage):
     """An image in the library. Shows up in the API wherever a page or snippet uses it,
-    with its alt text, caption, credit, focal point and renditions."""
+    with its alt text (Wagtail's `description`), caption, credit, focal point and renditions."""
 
-    alt_text = models.CharField(
+    # Wagtail's own `description` is the alt text (one field, where Wagtail's rich-text image
+    # embed and the API's `alt` both read it): required, and explained as such.
+    description = models.CharField(
         max_length=255,
+        default="",
+        verbose_name="description (alt text)",
         help_text=(
             "Describe what the image shows for people who cannot see it "
             "(for example: 'The Lord Mayor of Leeds shakes hands with the Mayor of Lille'). "
-            "Required: a screen reader reads this aloud."
+            "Required: a screen reader reads this aloud, and the API serves it as the alt text."
         ),
     )
     caption = models.CharField(
@@ -59,12 +63,8 @@ class CustomImage(AbstractImage):
     # matches `rendition_set_key()` (same file, focal point and media URL).
     rendition_set = models.JSONField(default=dict, blank=True, editable=False)
 
-    admin_form_fields = (*Image.admin_form_fields, "alt_text", "caption", "credit")
-    search_fields = [
-        *AbstractImage.search_fields,
-        index.SearchField("alt_text"),
-        index.SearchField("caption"),
-    ]
+    admin_form_fields = (*Image.admin_form_fields, "caption", "credit")
+    search_fields = [*AbstractImage.search_fields, index.SearchField("caption")]
 
     def clean(self):
         # Wagtail's field checks size, format and pixels of one frame; an animation's
@@ -75,10 +75,6 @@ class CustomImage(AbstractImage):
                 validate_image_frames(self.file, settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS)
             except ValidationError as error:
                 raise ValidationError({"file": error.messages}) from error
-
-    @property
-    def default_alt_text(self) -> str:
-        return self.alt_text or super().default_alt_text
 
     def rendition_set_key(self) -> str:
         return rendition_set_key(self)

@@ -36,8 +36,8 @@ def sample_objects(model_label: str, count: int = 3) -> list:
     objects = model.objects.all()
     if hasattr(model, "locale"):
         objects = objects.filter(locale=Locale.get_default())
-    if hasattr(model, "live"):
-        objects = objects.live().order_by("-first_published_at")
+    if hasattr(model, "live"):  # pages, and snippets with drafts
+        objects = objects.filter(live=True).order_by("-first_published_at", "pk")
     return list(objects[:count])
 
 
@@ -242,11 +242,9 @@ class PartnerCitiesTimelineBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         # The editor's order is the timeline's order: some cities have only a period, no year.
-        cities = [city for city in value["cities"] if city is not None]
-        return {
-            "heading": value["heading"],
-            "cities": [model_representation(city, context) for city in cities],
-        }
+        # A chosen city that is not live (a draft, scheduled, expired) is left out.
+        cities = [model_representation(city, context) for city in value["cities"] if city]
+        return {"heading": value["heading"], "cities": [city for city in cities if city]}
 
     def api_schema(self) -> Schema:
         return obj(
@@ -273,14 +271,8 @@ class NetworksBlock(blocks.StructBlock):
         return self.normalize({"heading": "Global networks", "networks": networks})
 
     def get_api_representation(self, value, context=None):
-        return {
-            "heading": value["heading"],
-            "networks": [
-                model_representation(network, context)
-                for network in value["networks"]
-                if network is not None
-            ],
-        }
+        networks = [model_representation(n, context) for n in value["networks"] if n]
+        return {"heading": value["heading"], "networks": [n for n in networks if n]}
 
     def api_schema(self) -> Schema:
         return obj(
@@ -292,13 +284,18 @@ class NetworksBlock(blocks.StructBlock):
 
 
 class CaseStudyTeasersBlock(blocks.StructBlock):
-    """Teasers of case studies. Choose some, or leave empty to show the latest ones."""
+    """Teasers of case studies: the latest published ones (the default: a case study shows up
+    here as soon as it is published), or a hand-picked list."""
 
     heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Case studies'.")
     case_studies = blocks.ListBlock(
         PageLinkBlock(page_type="pages.CaseStudyPage"),
         required=False,
-        help_text="Choose case studies to feature, or leave empty to list the latest published ones.",
+        help_text=(
+            "Leave empty to show the latest published case studies: a newly published one "
+            "appears here at once. Choose case studies only to hand-pick the list: then a new "
+            "case study appears only once you add it here."
+        ),
     )
 
     class Meta:

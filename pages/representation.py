@@ -33,7 +33,7 @@ from pages.schema import (
     string,
 )
 from pages.translation import in_page_locale
-from pages.visibility import is_public_media
+from pages.visibility import is_public_media, is_public_snippet
 
 # Widths a front end picks from (srcset), and the "src" fallback width.
 RENDITION_WIDTHS: tuple[int, ...] = (480, 960, 1600)
@@ -192,7 +192,7 @@ def image_representation(image, context: dict | None = None) -> dict[str, Any] |
     return {
         "id": image.pk,
         "title": image.title,
-        "alt": image.alt_text or image.title,
+        "alt": image.description or image.title,
         "caption": image.caption,
         "credit": image.credit,
         "width": image.width,
@@ -224,7 +224,7 @@ def thumbnail_representation(image, context: dict | None = None) -> dict[str, An
     url, w, h = rendition_values(image, (THUMBNAIL_SPEC,))[THUMBNAIL_SPEC]
     return {
         "id": image.pk,
-        "alt": image.alt_text or image.title,
+        "alt": image.description or image.title,
         "url": _absolute(url, _media_base(context)),
         "width": w,
         "height": h,
@@ -383,13 +383,17 @@ def model_schema(model) -> Schema:
     return obj(properties, description=(model.__doc__ or "").strip() or None)
 
 
-def model_representation(obj, context: dict | None = None) -> dict[str, Any] | None:
+def model_representation(
+    obj, context: dict | None = None, *, public_only: bool = True
+) -> dict[str, Any] | None:
     """A snippet (or inline child) as JSON, following its `api_fields` allowlist.
 
     The one shape of a snippet: embedded (StreamField choosers, page foreign keys) and at
     its own endpoint (`api.serializers.SnippetSerializer` calls this too), `{"id", "meta":
     {"type", "detail_url", "locale", "fallback"}, <api_fields>}`. Inline child rows (a
-    city's agreements) have no endpoint and no language of their own: `{"id", <api_fields>}`."""
+    city's agreements) have no endpoint and no language of their own: `{"id", <api_fields>}`.
+    A draft, scheduled or expired snippet is None (`public_only=False`: the preview of that
+    snippet itself)."""
     if obj is None:
         return None
     page = (context or {}).get("page")
@@ -397,6 +401,8 @@ def model_representation(obj, context: dict | None = None) -> dict[str, Any] | N
     if page is not None and hasattr(obj, "translation_key"):
         # Embedded in a page: the snippet in the page's locale, else the source, flagged.
         obj, fallback = in_page_locale(obj, page)
+    if public_only and not is_public_snippet(obj):
+        return None
     out: dict[str, Any] = {"id": obj.pk}
     if hasattr(obj, "locale_id"):
         out["meta"] = snippet_meta(obj, context, fallback)

@@ -1,12 +1,16 @@
-"""Builds the site from `pages/data/seed.toml`. Idempotent, and it keeps editors' changes.
+"""Builds the site from `pages/data/seed.toml`. Idempotent, and it keeps editors' work.
 
 Every object load_seed writes gets a SeedRecord with two hashes: the seed entry it came from
 (`fingerprint`) and the object's state right after writing (`state`). On a rerun an object is
 
-* created if it has no record (or its record points at a deleted object),
+* created if it has no record (load_seed never made it),
+* left deleted (with a message) if its record points at an object that is gone: an editor
+  deleted it, and only `force_keys` naming its key (`load_seed --force <key>`) recreates it,
 * left alone if the seed entry is unchanged,
 * updated if the seed entry changed and the object is still as load_seed left it,
-* kept (with a message) if an editor changed it since, unless `force=True`.
+* kept (with a message) if an editor changed it since, or has a draft of it (a draft,
+  unpublished or scheduled snippet, a page draft), unless forced (`force=True`: every such
+  object; `force_keys`: those named).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import io
 import json
 import tomllib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,7 +32,7 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import DraftStateMixin, Locale, Page, Site
 
 from pages.models import (
     Agreement,
@@ -75,16 +79,48 @@ def coordinate(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"))
 
 
+class UnknownSeedKey(ValueError):
+    """`force_keys` names an entry the seed does not have."""
+
+
 class SeedLoader:
-    def __init__(self, data: dict, *, force: bool = False, log: Callable[[str], None] = print):
+    def __init__(
+        self,
+        data: dict,
+        *,
+        force: bool = False,
+        force_keys: Collection[str] = (),
+        log: Callable[[str], None] = print,
+    ):
         self.data = data
         self.force = force
+        self.force_keys = set(force_keys)
+        unknown = self.force_keys - set(self.keys())
+        if unknown:
+            raise UnknownSeedKey(
+                f"not in the seed: {', '.join(sorted(unknown))} "
+                f"(seed entries: {', '.join(self.keys())})"
+            )
         self.log = log
         self.images: dict[str, Any] = {}
         self.cities: dict[str, PartnerCity] = {}
         self.networks: dict[str, Network] = {}
         self.pages: dict[str, CaseStudyPage] = {}
-        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0, "deleted": 0}
+
+    def keys(self) -> list[str]:
+        """The key of every entry of the seed (what `force_keys` may name)."""
+        return [
+            *(f"image:{entry['key']}" for entry in self.data["images"]),
+            *(f"partner_city:{entry['key']}" for entry in self.data["partner_cities"]),
+            *(f"network:{entry['key']}" for entry in self.data["networks"]),
+            "page:hub",
+            *(f"page:case_study:{entry['slug']}" for entry in self.data["case_studies"]),
+            *(f"translation:{language}:{key}" for key, language, _name in self.TRANSLATIONS),
+        ]
+
+    def forced(self, key: str) -> bool:
+        return self.force or key in self.force_keys
 
     # --- bookkeeping -------------------------------------------------------------------
     def _record(self, key: str, model) -> tuple[SeedRecord | None, Any]:
@@ -106,22 +142,28 @@ class SeedLoader:
         )
 
     def _sync(self, key: str, model, entry: dict, state_of, create, update) -> Any:
-        """Create, update, keep or leave one seeded object (see the module docstring)."""
+        """Create, update, keep or leave one seeded object (see the module docstring); None
+        when an editor deleted it."""
         fingerprint = digest(entry)
         record, obj = self._record(key, model)
+        if obj is None and record is not None and key not in self.force_keys:
+            self.counts["deleted"] += 1
+            self.log(f"  left deleted {key}: an editor deleted it (--force {key} recreates it)")
+            return None
         if obj is None:
             obj = create()
             self._save_record(key, obj, fingerprint, state_of(obj))
             self.counts["created"] += 1
             self.log(f"  created {key}")
             return obj
-        if record.fingerprint == fingerprint and not self.force:
+        if record.fingerprint == fingerprint and not self.forced(key):
             self.counts["unchanged"] += 1
             return obj
-        if state_of(obj) != record.state and not self.force:
+        if self._edited(obj, record, state_of) and not self.forced(key):
             self.counts["kept"] += 1
             self.log(
-                f"  kept {key}: changed by an editor since the last load (use --force to overwrite)"
+                f"  kept {key}: changed by an editor since the last load "
+                f"(--force {key} overwrites it)"
             )
             return obj
         update(obj)
@@ -130,6 +172,14 @@ class SeedLoader:
         self.log(f"  updated {key}")
         return obj
 
+    @staticmethod
+    def _edited(obj, record: SeedRecord, state_of) -> bool:
+        """Changed since load_seed wrote it, or with an editor's draft, unpublishing or
+        schedule pending (a snippet's draft leaves the fields load_seed compares alone)."""
+        if state_of(obj) != record.state:
+            return True
+        return isinstance(obj, DraftStateMixin) and (obj.has_unpublished_changes or not obj.live)
+
     # --- images --------------------------------------------------------------------------
     def load_images(self) -> None:
         Image = get_image_model()
@@ -137,14 +187,14 @@ class SeedLoader:
 
         def state(image) -> str:
             return digest(
-                [image.title, image.alt_text, image.caption, image.credit, image.file_hash]
+                [image.title, image.description, image.caption, image.credit, image.file_hash]
             )
 
         for entry in self.data["images"]:
 
             def apply(image, entry=entry):
                 image.title = entry["title"]
-                image.alt_text = entry["alt"]
+                image.description = entry["alt"]
                 image.caption = entry["caption"]
                 image.credit = entry.get("credit", "Placeholder generated by load_seed")
                 content = placeholder_image(entry["title"], entry["caption"], entry["colour"])
@@ -162,7 +212,8 @@ class SeedLoader:
                 lambda apply=apply: apply(Image()),
                 apply,
             )
-            self.images[entry["key"]] = image
+            if image is not None:
+                self.images[entry["key"]] = image
 
     def prepare_renditions(self) -> None:
         """Renditions are made here, once, so that no request has to make them."""
@@ -187,9 +238,11 @@ class SeedLoader:
                 obj.image = self.images.get(entry.get("image", ""))
                 obj.full_clean()
                 obj.save()
-                return obj
+                # Published like an editor's change: a revision, live, in the history.
+                obj.save_revision(log_action=True).publish()
+                return model._default_manager.get(pk=obj.pk)
 
-            loaded[entry["key"]] = self._sync(
+            obj = self._sync(
                 f"{record_key}:{entry['key']}",
                 model,
                 entry,
@@ -197,6 +250,8 @@ class SeedLoader:
                 lambda apply=apply: apply(model()),
                 apply,
             )
+            if obj is not None:
+                loaded[entry["key"]] = obj
         return loaded
 
     def load_partner_cities(self, locale: Locale) -> None:
@@ -267,24 +322,31 @@ class SeedLoader:
         """Seed body entries -> StreamField data, with seed keys resolved to ids.
 
         Block ids are derived from the owner and position, so they are the same in every
-        database: the shipped PO files name their strings by them (`body.<id>.heading`)."""
+        database: the shipped PO files name their strings by them (`body.<id>.heading`).
+        What an editor deleted (a city, an image, a case study) is left out."""
         out = []
         for index, item in enumerate(body):
             kind = item["type"]
             value = {k: v for k, v in item.items() if k != "type"}
             if kind == "partner_cities":
-                value["cities"] = [self.cities[key].pk for key in value["cities"]]
+                value["cities"] = [self.cities[k].pk for k in value["cities"] if k in self.cities]
             elif kind == "networks":
-                value["networks"] = [self.networks[key].pk for key in value["networks"]]
+                value["networks"] = [
+                    self.networks[k].pk for k in value["networks"] if k in self.networks
+                ]
             elif kind == "case_study_teasers":
                 value["case_studies"] = [
-                    self.pages[s].pk for s in value["case_studies"] if s in self.pages
+                    self.pages[s].pk for s in value.get("case_studies", []) if s in self.pages
                 ]
             elif kind == "image":
+                if value["image"] not in self.images:
+                    continue
                 value["image"] = self.images[value["image"]].pk
             elif kind == "call_to_action":
-                page = self.pages.get(value.pop("page", ""))
-                value["page"] = page.pk if page else None
+                key = value.pop("page", "")
+                if key and key not in self.pages:
+                    continue  # its page was deleted: no button to nowhere
+                value["page"] = self.pages[key].pk if key else None
                 value.setdefault("url", "")
             elif kind == "paragraph":
                 value = value["text"]
@@ -311,7 +373,7 @@ class SeedLoader:
         def apply(hub: HubPage) -> HubPage:
             hub.title = entry["title"]
             hub.introduction = entry["introduction"]
-            hub.hero_image = self.images[entry["hero_image"]]
+            hub.hero_image = self.images.get(entry["hero_image"])
             hub.hero_caption = entry["hero_caption"]
             hub.search_description = entry.get("search_description", "")
             hub.body = self._stream(entry["body"], "hub")
@@ -348,7 +410,7 @@ class SeedLoader:
             def apply(page: CaseStudyPage, entry=entry) -> CaseStudyPage:
                 page.title = entry["title"]
                 page.summary = entry["summary"]
-                page.hero_image = self.images[entry["hero_image"]]
+                page.hero_image = self.images.get(entry["hero_image"])
                 page.body = self._stream(entry["body"], f"case_study:{entry['slug']}")
                 page.related_partner_city = self.cities.get(entry.get("related_partner_city", ""))
                 page.related_network = self.networks.get(entry.get("related_network", ""))
@@ -366,7 +428,7 @@ class SeedLoader:
                 self._publish(page)
                 return page
 
-            self.pages[entry["slug"]] = self._sync(
+            page = self._sync(
                 f"page:case_study:{entry['slug']}",
                 CaseStudyPage,
                 {"entry": entry, "refs": self._refs()},
@@ -374,11 +436,16 @@ class SeedLoader:
                 lambda apply=apply: apply(CaseStudyPage()),
                 apply,
             )
+            if page is not None:
+                self.pages[entry["slug"]] = page
 
-    def ensure_hub_shell(self, root: Page, locale: Locale) -> HubPage:
+    def ensure_hub_shell(self, root: Page, locale: Locale) -> HubPage | None:
+        """The hub (a bare one on the first run); None when an editor deleted it."""
         record, hub = self._record("page:hub", HubPage)
         if hub is not None:
             return hub
+        if record is not None and "page:hub" not in self.force_keys:
+            return None  # deleted by an editor: _sync says so in load_hub
         entry = self.data["hub"]
         hub = HubPage(
             title=entry["title"],
@@ -403,7 +470,13 @@ class SeedLoader:
     def load_translations(self) -> None:
         """Locales for every content language, then the shipped translations, imported through
         wagtail-localize's PO workflow (as a translator's PO upload) and published."""
-        from pages.translation import _content_json, ensure_locales, import_po, po_file
+        from pages.translation import (
+            _content_json,
+            _translatable_content,
+            ensure_locales,
+            import_po,
+            po_file,
+        )
 
         self.log("Translations")
         locales = {locale.language_code: locale for locale in ensure_locales()}
@@ -420,7 +493,9 @@ class SeedLoader:
             def state(target) -> str:
                 if isinstance(target, Page):
                     return self._page_state(target)
-                return digest(_content_json(target))
+                # Without Wagtail's bookkeeping (revisions, live state, locks): a snippet's
+                # first revision (pages/migrations/0008) is not an editor's change.
+                return digest(_translatable_content(_content_json(target)))
 
             def apply(_target=None, source=source, path=path, language=language):
                 target, warnings = import_po(source, locales[language], path, tool_name="load_seed")
@@ -431,7 +506,11 @@ class SeedLoader:
             self._sync(
                 f"translation:{language}:{source_key}",
                 target_model,
-                {"po": path.read_text(encoding="utf-8"), "source": digest(_content_json(source))},
+                {
+                    "po": path.read_text(encoding="utf-8"),
+                    # What is translated, not Wagtail's bookkeeping (a draft save, a revision).
+                    "source": digest(_translatable_content(_content_json(source))),
+                },
                 state,
                 apply,
                 apply,
@@ -460,10 +539,12 @@ class SeedLoader:
         self.load_networks(locale)
         self.log("Hub")
         hub = self.ensure_hub_shell(root, locale)
-        self.point_site_at(hub)
-        self.load_case_studies(hub)
+        if hub is not None:
+            self.point_site_at(hub)
+            self.load_case_studies(hub)
         hub = self.load_hub(root, locale)
-        self.point_site_at(hub)
+        if hub is not None:
+            self.point_site_at(hub)
         self.load_translations()
         transaction.on_commit(self.prepare_renditions)
         return self.counts

@@ -32,6 +32,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from .prefetch import _identity_map, _queryset
 from .routing import language_codes
+from .visibility import public_snippets
 
 LOCALE_DIR = Path(__file__).resolve().parent / "data" / "locale"
 
@@ -289,6 +290,8 @@ def _load_translations(
     found = _queryset(model).filter(locale_id=locale_id, translation_key__in=keys)
     if issubclass(model, Page):  # link a page's translation only where readers can see it
         found = found.live().public()
+    else:  # a draft, scheduled or expired translation leaves the object as chosen
+        found = public_snippets(model, found)
     return {obj.translation_key: obj for obj in found}
 
 

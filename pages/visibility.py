@@ -2,7 +2,9 @@
 
 A page is public when it is live, has not expired (even if the `publish_scheduled` cron job
 has not run yet), carries no view restriction (password, login or groups), and no ancestor
-is unpublished, expired or restricted. The API treats every client as anonymous: a session
+is unpublished, expired or restricted. A snippet with drafts (partner city, network) is public
+when it is live and has not expired, by the same rule; its row holds the live version, so a
+newer draft never shows. The API treats every client as anonymous: a session
 cookie (an editor logged in to the admin, a visitor who typed a page's password) never
 widens what it returns, so a shared response cache cannot hand private content to anyone.
 """
@@ -12,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import DraftStateMixin, Page, PageViewRestriction
 
 from pages.prefetch import request_memo
 
@@ -122,6 +125,32 @@ def public_page_check(request=None) -> Callable[[Page], bool]:
         return not any(page.path.startswith(root) for root in roots)
 
     return is_public
+
+
+# --- snippets --------------------------------------------------------------------------------
+
+
+def public_snippets(
+    model: type[models.Model], queryset: models.QuerySet | None = None
+) -> models.QuerySet:
+    """The snippets of `model` (of `queryset`, if given) an anonymous client may read: live
+    and not expired (even if `publish_scheduled` has not run yet). Models without drafts are
+    always public. Written with conditions Wagtail's search backends can also filter on."""
+    if queryset is None:
+        queryset = model._default_manager.all()
+    if issubclass(model, DraftStateMixin):
+        queryset = queryset.filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=timezone.now()), live=True
+        )
+    return queryset
+
+
+def is_public_snippet(obj) -> bool:
+    """Whether a snippet loaded some other way (a chooser, a page's foreign key) may be
+    embedded in what an anonymous client reads: the row-level form of `public_snippets`."""
+    if not isinstance(obj, DraftStateMixin):
+        return True
+    return bool(obj.live) and not (obj.expire_at is not None and obj.expire_at <= timezone.now())
 
 
 # --- images and documents ---------------------------------------------------------------------

@@ -12,16 +12,21 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
-from wagtail.models import Page, WorkflowState
+from wagtail.admin.ui.tables import Column, LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.models import DraftStateMixin, Page, Revision, WorkflowMixin, WorkflowState
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from media.models import CustomImage
 from pages.checker import use_headless_checker
+from pages.editing import (
+    OVERWRITE_CONFIRMED_JS,
+    HeadlessPageViewSet,
+    OverwriteCheckingSnippetEditView,
+)
 from pages.headless import front_end_url
-from pages.models import CaseStudyPage, Network, PartnerCity
+from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
 
 
 @hooks.register("before_serve_page")
@@ -33,6 +38,22 @@ def redirect_to_front_end(page, request, serve_args, serve_kwargs):
 
 # The content checker (Checks panel, userbar) also checks the front end's rendering of a preview.
 hooks.register("construct_wagtail_userbar", use_headless_checker)
+
+
+# --- Concurrent editing: an out-of-date form is sent back once, with a warning (pages/editing.py)
+
+
+@hooks.register("register_admin_viewset")
+def register_page_viewsets():
+    return [
+        HeadlessPageViewSet("hub_pages", model=HubPage),
+        HeadlessPageViewSet("case_study_pages", model=CaseStudyPage),
+    ]
+
+
+@hooks.register("insert_editor_js")
+def mark_confirmed_overwrites():
+    return mark_safe(OVERWRITE_CONFIRMED_JS)
 
 
 # --- Partners & networks: their own admin menu --------------------------------------------------
@@ -61,9 +82,35 @@ class TranslationStatusColumn(Column):
         )
 
 
+def prefetch_publishing_states(rows: list) -> None:
+    """What the status column asks of each draftable snippet (its approved schedule and its
+    workflow in progress), for every row in two queries instead of two per row."""
+    if not rows or not isinstance(rows[0], DraftStateMixin):
+        return
+    content_type = type(rows[0]).get_base_content_type()
+    ids = [str(row.pk) for row in rows]
+    scheduled: dict[str, Revision] = {}
+    for revision in Revision.objects.filter(
+        base_content_type=content_type, object_id__in=ids, approved_go_live_at__isnull=False
+    ).order_by("-created_at", "-id"):
+        scheduled.setdefault(revision.object_id, revision)
+    states: dict[str, list] = {object_id: [] for object_id in ids}
+    if isinstance(rows[0], WorkflowMixin):
+        active = WorkflowState.objects.active().filter(
+            base_content_type=content_type, object_id__in=ids
+        )
+        for state in active.select_related("current_task_state__task"):
+            states[state.object_id].append(state)
+    for row in rows:
+        row.__dict__["scheduled_revision"] = scheduled.get(str(row.pk))  # a cached_property
+        if isinstance(row, WorkflowMixin):
+            row._current_workflow_states = states[str(row.pk)]
+
+
 class TranslationStatusIndexView(SnippetIndexView):
-    """The listing computes the translation status of the rows it shows at once (a constant
-    number of queries), not once per row; the locale column comes with the rows."""
+    """The listing computes the translation and publishing status of the rows it shows at
+    once (a constant number of queries), not once per row; the locale column comes with the
+    rows."""
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("locale")
@@ -73,6 +120,7 @@ class TranslationStatusIndexView(SnippetIndexView):
 
         rows = list(object_list)
         statuses = translation_statuses(rows)
+        prefetch_publishing_states(rows)
         for row in rows:
             row.translation_status = statuses.get(row.pk)
         return super().get_table(rows)
@@ -83,12 +131,14 @@ class PartnerCityViewSet(SnippetViewSet):
     icon = "site"
     menu_label = "Partner cities"
     index_view_class = TranslationStatusIndexView
+    edit_view_class = OverwriteCheckingSnippetEditView
     list_display = [
         "name",
         "country",
         "year_signed",
         "period",
         "locale",
+        LiveStatusTagColumn(),
         TranslationStatusColumn(),
         UpdatedAtColumn(),
     ]
@@ -104,11 +154,13 @@ class NetworkViewSet(SnippetViewSet):
     icon = "group"
     menu_label = "Networks"
     index_view_class = TranslationStatusIndexView
+    edit_view_class = OverwriteCheckingSnippetEditView
     list_display = [
         "name",
         "year_joined",
         "role",
         "locale",
+        LiveStatusTagColumn(),
         TranslationStatusColumn(),
         UpdatedAtColumn(),
     ]
@@ -244,9 +296,9 @@ class EditorsDashboardPanel(Component):
                 ],
                 "Every translation is up to date.",
             )
-        images = CustomImage.objects.filter(Q(alt_text="") | Q(alt_text__isnull=True)).order_by(
-            "-created_at"
-        )[:DASHBOARD_LIMIT]
+        images = CustomImage.objects.filter(
+            Q(description="") | Q(description__isnull=True)
+        ).order_by("-created_at")[:DASHBOARD_LIMIT]
         section(
             "Images without alt text",
             [

@@ -275,6 +275,17 @@ WAGTAILAPI_RICH_TEXT_FORMAT = "html"
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_BASE_URL = os.environ.get("WAGTAILAPI_BASE_URL", "")
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars: no Gravatar. It sends a hash of every editor's email address to a third party and
+# the admin's CSP (img-src 'self') blocks its images, which left broken avatars in the
+# sidebar, the account card and the translation editor. Wagtail shows its default avatar, or
+# the picture an editor uploads under Account -> Profile picture (served from MEDIA_URL).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No autosave (Wagtail 8's default saves every 500 ms of idle typing): it created a page as
+# soon as a title was typed, raced "Save draft" into "The slug ... is already in use", and
+# filled the history with "Draft saved" entries. Editors save drafts themselves; leaving the
+# editor with unsaved changes asks first, and the editing-session warning still says when
+# someone else saved a newer version (README, "For editors").
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # The reference front end (and a team's own) renders pages; the CMS host only redirects there.

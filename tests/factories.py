@@ -30,7 +30,7 @@ class ImageFactory(factory.django.DjangoModelFactory):
         model = CustomImage
 
     title = factory.Sequence(lambda n: f"Image {n}")
-    alt_text = factory.LazyAttribute(lambda o: f"Alt text for {o.title}")
+    description = factory.LazyAttribute(lambda o: f"Alt text for {o.title}")
     caption = factory.LazyAttribute(lambda o: f"Caption of {o.title}")
     credit = "Photo: test suite"
     file = factory.LazyFunction(image_file)

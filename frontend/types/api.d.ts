@@ -807,7 +807,7 @@ export interface components {
         };
         /**
          * @description An image in the library. Shows up in the API wherever a page or snippet uses it,
-         *         with its alt text, caption, credit, focal point and renditions.
+         *         with its alt text (Wagtail's `description`), caption, credit, focal point and renditions.
          */
         ImageDetail: {
             id: number;
@@ -827,7 +827,7 @@ export interface components {
         };
         /**
          * @description An image in the library. Shows up in the API wherever a page or snippet uses it,
-         *         with its alt text, caption, credit, focal point and renditions.
+         *         with its alt text (Wagtail's `description`), caption, credit, focal point and renditions.
          */
         ImageListingItem: {
             id: number;
@@ -862,7 +862,8 @@ export interface components {
         };
         /**
          * @description A network or initiative of cities. Chosen by the hub's networks section and by case
-         *         studies; listed at /api/v2/networks/.
+         *         studies; listed at /api/v2/networks/. Drafts, preview, review, scheduling and locking as
+         *         for partner cities; the API shows only the live version.
          */
         Network: {
             id: number;
@@ -877,6 +878,46 @@ export interface components {
                 fallback: boolean;
                 /** @description At the object's own detail URL only: true when this translation's source changed since it was last synced, null on a source. */
                 translation_out_of_date?: boolean | null;
+            };
+            /** @description The network's full name, e.g. 'Eurocities'. */
+            name: string;
+            /** @description A web address (empty when not given). */
+            url: string;
+            /** @description Year Leeds joined or signed up. Leave empty if unknown. */
+            year_joined: number | null;
+            /** @description Leeds' role in the network, e.g. 'Chair of the Working Group Children and Young People'. */
+            role: string;
+            /** @description How many cities are members, e.g. 190. Leave empty if unknown. */
+            member_city_count: number | null;
+            /** @description How many countries the members come from, e.g. 39. */
+            country_count: number | null;
+            /** @description What the network does and what Leeds gets from it. */
+            summary: string;
+            image: components["schemas"]["Image"] | null;
+        };
+        /**
+         * @description A network or initiative of cities. Chosen by the hub's networks section and by case
+         *         studies; listed at /api/v2/networks/. Drafts, preview, review, scheduling and locking as
+         *         for partner cities; the API shows only the live version.
+         */
+        NetworkPreview: {
+            id: number | null;
+            meta: {
+                /** @constant */
+                type: "pages.Network";
+                /** @description This object at its own endpoint. */
+                detail_url: string | null;
+                /** @description The language of this version. */
+                locale: string;
+                /** @description true: no version in the language asked for (the page's, or ?locale=) exists, and this one, in the default language, stands in. */
+                fallback: boolean;
+                /** @description At the object's own detail URL only: true when this translation's source changed since it was last synced, null on a source. */
+                translation_out_of_date?: boolean | null;
+                preview: {
+                    revision: number | null;
+                    /** @description Whether the object is live. */
+                    live: boolean;
+                };
             };
             /** @description The network's full name, e.g. 'Eurocities'. */
             name: string;
@@ -974,6 +1015,10 @@ export interface components {
         /**
          * @description A city Leeds is twinned with. Chosen by the hub's partner-cities timeline and by case
          *         studies; listed at /api/v2/partner-cities/ for maps and timelines.
+         *
+         *         Edited like a page: drafts, preview in the front end, the Reviewers workflow, scheduled
+         *         publishing, locking. The row holds the live version; the API shows only live, unexpired
+         *         cities (`pages.visibility.public_snippets`).
          */
         PartnerCity: {
             id: number;
@@ -988,6 +1033,69 @@ export interface components {
                 fallback: boolean;
                 /** @description At the object's own detail URL only: true when this translation's source changed since it was last synced, null on a source. */
                 translation_out_of_date?: boolean | null;
+            };
+            /** @description The city's name as readers know it, e.g. 'Lille'. */
+            name: string;
+            /** @description Two-letter ISO 3166 country code in capitals, e.g. FR for France. */
+            country: string;
+            /** @description Year the partnership was signed. Leave empty if the sources give no exact year. */
+            year_signed: number | null;
+            /** @description When the year is unknown, the period the partnership began, e.g. 'late 1980s'. */
+            period: string;
+            /** @description One or two sentences on the partnership, shown on maps and timelines. */
+            summary: string;
+            /** @description For the map: latitude in decimal degrees (between -90 and 90). */
+            latitude: number | null;
+            /** @description For the map: longitude in decimal degrees (between -180 and 180). */
+            longitude: number | null;
+            image: components["schemas"]["Image"] | null;
+            agreements: {
+                id: number;
+                /** @description e.g. 'Twinning agreement' or 'Cooperation agreement'. */
+                title: string;
+                /**
+                 * Format: date
+                 * @description When it was signed. For a planned agreement leave empty or enter the planned date.
+                 */
+                date: string | null;
+                /**
+                 * @description One of 'day': Day; 'month': Month; 'year': Year.
+                 * @enum {string}
+                 */
+                date_precision: "day" | "month" | "year";
+                /**
+                 * @description One of 'signed': Signed; 're-signed': Re-signed; 'planned': Planned.
+                 * @enum {string}
+                 */
+                status: "signed" | "re-signed" | "planned";
+            }[];
+        };
+        /**
+         * @description A city Leeds is twinned with. Chosen by the hub's partner-cities timeline and by case
+         *         studies; listed at /api/v2/partner-cities/ for maps and timelines.
+         *
+         *         Edited like a page: drafts, preview in the front end, the Reviewers workflow, scheduled
+         *         publishing, locking. The row holds the live version; the API shows only live, unexpired
+         *         cities (`pages.visibility.public_snippets`).
+         */
+        PartnerCityPreview: {
+            id: number | null;
+            meta: {
+                /** @constant */
+                type: "pages.PartnerCity";
+                /** @description This object at its own endpoint. */
+                detail_url: string | null;
+                /** @description The language of this version. */
+                locale: string;
+                /** @description true: no version in the language asked for (the page's, or ?locale=) exists, and this one, in the default language, stands in. */
+                fallback: boolean;
+                /** @description At the object's own detail URL only: true when this translation's source changed since it was last synced, null on a source. */
+                translation_out_of_date?: boolean | null;
+                preview: {
+                    revision: number | null;
+                    /** @description Whether the object is live. */
+                    live: boolean;
+                };
             };
             /** @description The city's name as readers know it, e.g. 'Lille'. */
             name: string;
@@ -1341,13 +1449,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The draft. */
+            /** @description The draft: a page, or a partner city or network (`meta.type`). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PagePreview"];
+                    "application/json": components["schemas"]["PagePreview"] | components["schemas"]["PartnerCityPreview"] | components["schemas"]["NetworkPreview"];
                 };
             };
             /** @description A query parameter is invalid: the message says which and why. */

@@ -2,19 +2,38 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
 from wagtail.api import APIField
-from wagtail.models import TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 
+from pages.preview import FrontendPreviewMixin
 from pages.representation import image_field
 
 from .partner_city import validate_not_in_future
 
 
-class Network(TranslatableMixin, index.Indexed, models.Model):
+class Network(
+    FrontendPreviewMixin,
+    PreviewableMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    index.Indexed,
+    models.Model,
+):
     """A network or initiative of cities. Chosen by the hub's networks section and by case
-    studies; listed at /api/v2/networks/."""
+    studies; listed at /api/v2/networks/. Drafts, preview, review, scheduling and locking as
+    for partner cities; the API shows only the live version."""
 
     name = models.CharField(max_length=200, help_text="The network's full name, e.g. 'Eurocities'.")
     url = models.URLField(
@@ -61,6 +80,8 @@ class Network(TranslatableMixin, index.Indexed, models.Model):
             ],
             heading="Leeds' membership",
         ),
+        # "Set schedule" in the Status side panel: go-live and expiry, as on pages.
+        PublishingPanel(),
     ]
 
     search_fields = [
@@ -68,6 +89,10 @@ class Network(TranslatableMixin, index.Indexed, models.Model):
         index.AutocompleteField("name"),
         index.FilterField("year_joined"),
         index.FilterField("locale_id"),
+        index.FilterField("translation_key"),  # ?search= with ?locale= (translations)
+        # The API searches live, unexpired objects only (pages.visibility.public_snippets).
+        index.FilterField("live"),
+        index.FilterField("expire_at"),
     ]
 
     api_fields = [

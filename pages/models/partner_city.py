@@ -5,12 +5,27 @@ from django.db import models
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PublishingPanel,
+)
 from wagtail.api import APIField
-from wagtail.models import Orderable, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
+from pages.preview import FrontendPreviewMixin
 from pages.representation import image_field
 
 
@@ -24,9 +39,23 @@ def validate_not_in_future(year: int) -> None:
         )
 
 
-class PartnerCity(TranslatableMixin, index.Indexed, ClusterableModel):
+class PartnerCity(
+    FrontendPreviewMixin,
+    PreviewableMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
     """A city Leeds is twinned with. Chosen by the hub's partner-cities timeline and by case
-    studies; listed at /api/v2/partner-cities/ for maps and timelines."""
+    studies; listed at /api/v2/partner-cities/ for maps and timelines.
+
+    Edited like a page: drafts, preview in the front end, the Reviewers workflow, scheduled
+    publishing, locking. The row holds the live version; the API shows only live, unexpired
+    cities (`pages.visibility.public_snippets`)."""
 
     name = models.CharField(
         max_length=100, help_text="The city's name as readers know it, e.g. 'Lille'."
@@ -95,6 +124,8 @@ class PartnerCity(TranslatableMixin, index.Indexed, ClusterableModel):
             heading="Map and image",
         ),
         InlinePanel("agreements", heading="Agreements", label="Agreement"),
+        # "Set schedule" in the Status side panel: go-live and expiry, as on pages.
+        PublishingPanel(),
     ]
 
     search_fields = [
@@ -103,6 +134,10 @@ class PartnerCity(TranslatableMixin, index.Indexed, ClusterableModel):
         index.FilterField("country"),
         index.FilterField("year_signed"),
         index.FilterField("locale_id"),
+        index.FilterField("translation_key"),  # ?search= with ?locale= (translations)
+        # The API searches live, unexpired objects only (pages.visibility.public_snippets).
+        index.FilterField("live"),
+        index.FilterField("expire_at"),
     ]
 
     # An ISO country code is the same in every language: copied to translations, never

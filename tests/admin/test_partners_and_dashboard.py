@@ -90,7 +90,7 @@ def test_the_dashboard_lists_case_studies_in_moderation(admin_client, admin_user
 
 def test_the_dashboard_lists_images_without_alt_text(admin_client):
     ImageFactory(title="Mystery photo")
-    CustomImage.objects.filter(title="Mystery photo").update(alt_text="")
+    CustomImage.objects.filter(title="Mystery photo").update(description="")
     html = dashboard(admin_client)
     section = html.split("Images without alt text", 1)[1]
     assert "Mystery photo" in section

@@ -60,6 +60,14 @@ def test_hero_image_is_a_rendition_object_with_url_width_height_and_alt(api, hub
     assert hero["srcset"]["webp"].count(" 480w") == 1
 
 
+def test_an_images_alt_is_its_description(api, hub):
+    image = hub.hero_image
+    image.description = "The Lord Mayor greets the delegation on the town hall steps"
+    image.save()
+    hero = detail(api, HubPage.objects.get(pk=hub.pk))["hero_image"]
+    assert hero["alt"] == "The Lord Mayor greets the delegation on the town hall steps"
+
+
 def test_image_blocks_inside_case_studies_are_resolved_not_ids(api):
     page = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
     image_blocks = [b for b in detail(api, page)["body"] if b["type"] == "image"]
@@ -90,6 +98,32 @@ def test_hub_meta_carries_the_case_study_teasers(api, hub):
     first = teasers["items"][0]
     assert set(first) >= {"title", "summary", "path", "thumbnail"}
     assert first["thumbnail"]["url"].endswith(".webp")
+
+
+def test_a_newly_published_case_study_leads_the_seeded_hubs_teasers(
+    api, hub, django_capture_on_commit_callbacks
+):
+    """The seeded hub's teasers block chooses nothing: it lists the latest case studies, so
+    publishing one is enough for it to show up (first), in the block and in `meta`."""
+    detail(api, hub)  # cached before the publish
+    with django_capture_on_commit_callbacks(execute=True):
+        CaseStudyPageFactory(title="Leeds and Hangzhou: a new exchange")
+    data = detail(api, hub)
+    block = next(b["value"] for b in data["body"] if b["type"] == "case_study_teasers")
+    assert block["case_studies"]["items"][0]["title"] == "Leeds and Hangzhou: a new exchange"
+    assert data["meta"]["case_study_teasers"]["items"][0]["title"] == (
+        "Leeds and Hangzhou: a new exchange"
+    )
+    assert block["case_studies"]["total_count"] == 5
+
+
+def test_a_hand_picked_teasers_block_shows_only_its_choice(api, hub):
+    lille = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
+    hub.body = [("case_study_teasers", {"heading": "Chosen", "case_studies": [lille]})]
+    hub.save_revision().publish()
+    CaseStudyPageFactory(title="Not chosen")
+    block = detail(api, HubPage.objects.get(pk=hub.pk))["body"][0]["value"]
+    assert [item["title"] for item in block["case_studies"]["items"]] == ["Lille"]
 
 
 def test_draft_case_studies_are_not_listed(api):

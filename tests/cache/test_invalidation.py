@@ -164,7 +164,7 @@ def test_saving_an_image_updates_pages_that_show_it(read, committed):
     cached(read, f"/api/v2/images/{image.pk}/")
 
     def edit():
-        image.alt_text = "A new description of the picture"
+        image.description = "A new description of the picture"
         image.title = "A new title of the picture"
         image.save()
 

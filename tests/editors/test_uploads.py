@@ -101,7 +101,7 @@ def upload_image(client, name: str, content: bytes):
             "title": f"Upload {name}",
             "file": SimpleUploadedFile(name, content),
             "collection": root_collection().pk,
-            "alt_text": "The town hall in the sun",
+            "description": "The town hall in the sun",
             "caption": "",
             "credit": "",
             "tags": "",
@@ -205,6 +205,30 @@ def test_a_good_image_is_accepted(editor_client, name, fmt):
     image = CustomImage.objects.get(title=f"Upload {name}")
     assert (image.width, image.height) == (640, 480)
     assert image.file.name.startswith("original_images/")
+
+
+def test_the_image_form_has_one_alt_text_field_and_requires_it(editor_client):
+    form = editor_client.get(reverse("wagtailimages:add")).content.decode()
+    assert form.count('id="id_description"') == 1 and 'name="alt_text"' not in form
+    assert "Description (alt text)" in form
+
+    response = editor_client.post(
+        reverse("wagtailimages:add"),
+        {
+            "title": "Upload without alt text",
+            "file": SimpleUploadedFile("bare.png", raster("PNG")),
+            "collection": root_collection().pk,
+            "description": "",
+            "tags": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "description" in response.context["form"].errors
+    assert not CustomImage.objects.filter(title="Upload without alt text").exists()
+
+    upload_image(editor_client, "described.png", raster("PNG"))
+    image = CustomImage.objects.get(title="Upload described.png")
+    assert image.description == "The town hall in the sun"
 
 
 def test_the_multiple_upload_view_refuses_the_same_files(editor_client):

@@ -44,7 +44,7 @@ def lille_with_a_file_name_as_alt_text(site):
     _live_server, _front_end = site
     lille = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
     image = lille.hero_image
-    image.alt_text = "seed_lille_hero.jpg"
+    image.description = "seed_lille_hero.jpg"
     image.save()
     return lille.pk
 

@@ -132,7 +132,22 @@ def test_an_origin_that_is_not_allowed_gets_no_cors_grant(site, browser_page):
         stranger.stop()
 
 
-def test_the_french_hub_marks_english_fallbacks_with_their_language_and_a_note(site, browser_page):
+@pytest.fixture
+def french_hub_hand_picks_the_seeded_case_studies(site):
+    """The French hub's teasers block chooses the four English case studies (the seed's lists
+    the latest, which on the French hub are only its own French ones); rolled back."""
+    from pages.models import CaseStudyPage, HubPage
+
+    chosen = CaseStudyPage.objects.filter(locale__language_code="en").order_by("path")
+    hub = HubPage.objects.get(depth=2, locale__language_code="fr")
+    block = next(b for b in hub.body if b.block_type == "case_study_teasers")
+    block.value["case_studies"].extend(chosen)
+    hub.save_revision().publish()
+
+
+def test_the_french_hub_marks_english_fallbacks_with_their_language_and_a_note(
+    site, french_hub_hand_picks_the_seeded_case_studies, browser_page
+):
     """Items the API serves in English in place of a missing French translation
     (`fallback: true`) carry lang="en" and a short note in French; translated items neither."""
     _live_server, front_end = site

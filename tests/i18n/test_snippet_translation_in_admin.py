@@ -1,9 +1,14 @@
 """A translator translates a partner city and a network through wagtail-localize's own admin
-views (the snippet listing's "Translate" button, the translation editor, "Publish in French"),
-and the French hub's JSON then embeds the French snippet."""
+views (the snippet listing's "Translate" button, the translation editor), a reviewer publishes
+it ("Publish in French": partner cities and networks go through review like pages, so the
+Editors group may translate but not publish), and the French hub's JSON then embeds the French
+snippet."""
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
 from urllib.parse import urlencode
 
 import pytest
@@ -40,6 +45,16 @@ CASES = [
 
 
 @pytest.fixture
+def reviewer_client(db):
+    """A member of the "Reviewers" group from the migrations: publishes translations."""
+    user = get_user_model().objects.create_user("rene", "rene@example.com", "pw-rene-1")
+    user.groups.add(Group.objects.get(name="Reviewers"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def translator_client(db):
     """A member of the "Editors" group from the migrations, and nothing more: the group alone
     lets them submit translations (cms/migrations/0004)."""
@@ -48,6 +63,14 @@ def translator_client(db):
     client = Client()
     client.force_login(user)
     return client
+
+
+def editor_props(client, edit_url: str) -> dict:
+    """What wagtail-localize's translation editor (a React app) is told it may do."""
+    html = client.get(edit_url).content.decode()
+    return json.loads(
+        unescape(re.search(r'class="js-translation-editor" data-props="([^"]*)"', html)[1])
+    )
 
 
 def french_hub_embedded(api, block_type: str, key: str) -> dict[str, dict]:
@@ -59,7 +82,7 @@ def french_hub_embedded(api, block_type: str, key: str) -> dict[str, dict]:
 
 @pytest.mark.parametrize(("model", "name", "field", "block_type", "key", "french"), CASES)
 def test_a_translator_translates_a_snippet_in_the_admin_and_the_french_hub_embeds_it(
-    translator_client, api, fr, model, name, field, block_type, key, french
+    translator_client, reviewer_client, api, fr, model, name, field, block_type, key, french
 ):
     english = model.objects.get(name=name, locale__language_code="en")
     assert french_hub_embedded(api, block_type, key)[name]["meta"]["fallback"] is True
@@ -103,8 +126,16 @@ def test_a_translator_translates_a_snippet_in_the_admin_and_the_french_hub_embed
     )
     assert response.status_code == 201, response.content
 
-    # Publish the translation from the editor.
-    response = translator_client.post(edit_url, {"action": "publish"})
+    # The translator may not publish it: no "Publish" in the editor, and posting it changes
+    # nothing.
+    assert editor_props(translator_client, edit_url)["perms"]["canPublish"] is False
+    translator_client.post(edit_url, {"action": "publish"})
+    target.refresh_from_db()
+    assert getattr(target, field) != french
+
+    # A reviewer publishes the translation from the same editor.
+    assert editor_props(reviewer_client, edit_url)["perms"]["canPublish"] is True
+    response = reviewer_client.post(edit_url, {"action": "publish"})
     assert response.status_code == 302
     target.refresh_from_db()
     assert getattr(target, field) == french
@@ -119,3 +150,35 @@ def test_a_translator_translates_a_snippet_in_the_admin_and_the_french_hub_embed
     english_hub = HubPage.objects.get(depth=2, locale__language_code="en")
     english_body = api.get(f"/api/v2/pages/{english_hub.pk}/").json()["body"]
     assert french not in str(english_body)
+
+
+def test_syncing_translations_publishes_them_only_for_a_reviewer(
+    translator_client, reviewer_client, api, fr
+):
+    """wagtail-localize's "Sync translated snippets" offers "Publish immediately" to reviewers
+    only (a member of Editors posting it anyway is ignored): a sync never publishes past
+    review."""
+    from wagtail_localize.models import TranslationSource
+
+    english = PartnerCity.objects.get(name="Lille", locale__language_code="en")
+    french = PartnerCity.objects.get(name="Lille", locale__language_code="fr")
+    french_summary = french.summary
+    english.summary = "A new English summary."
+    english.save_revision().publish()
+    source = TranslationSource.objects.get(object_id=english.translation_key, locale=english.locale)
+    url = reverse("wagtail_localize:update_translations", args=[source.pk])
+
+    assert (
+        'type="checkbox" name="publish_translations"'
+        not in translator_client.get(url).content.decode()
+    )
+    assert (
+        'type="checkbox" name="publish_translations"' in reviewer_client.get(url).content.decode()
+    )
+    assert translator_client.post(url, {"publish_translations": "on"}).status_code == 302
+    french.refresh_from_db()
+    assert french.summary == french_summary  # synced, not published
+
+    assert reviewer_client.post(url, {"publish_translations": "on"}).status_code == 302
+    french.refresh_from_db()
+    assert french.summary == "A new English summary."  # untranslated text falls back to English

@@ -186,7 +186,7 @@ def jpeg_bytes(width: int = 1200, height: int = 800) -> bytes:
 
 def upload_image(admin: AdminSession, title: str, content: bytes) -> None:
     form = BeautifulSoup(admin.request("GET", "/admin/images/add/").text, "html.parser")
-    data = {"title": title, "alt_text": f"{title}, uploaded for the test", "tags": ""}
+    data = {"title": title, "description": f"{title}, uploaded for the test", "tags": ""}
     collection = form.select_one('select[name="collection"] option[value]')
     if collection is not None:
         data["collection"] = collection["value"]

@@ -21,16 +21,18 @@ from django.utils.text import slugify
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
+    Locale,
     Page,
     PageViewRestriction,
 )
 
-from pages.models import CaseStudyPage
+from pages.models import CaseStudyPage, HubPage, Network, PartnerCity
 from pages.routing import public_path
 from tests.factories import (
     CaseStudyPageFactory,
     DocumentFactory,
     ImageFactory,
+    NetworkFactory,
     PartnerCityFactory,
     image_file,
 )
@@ -47,6 +49,8 @@ class Hidden:
     shown_pages: list[Page] = field(default_factory=list)  # public, but must not carry marker
     images: list = field(default_factory=list)
     documents: list = field(default_factory=list)
+    snippets: list = field(default_factory=list)  # partner cities / networks: not reachable
+    shown_snippets: list = field(default_factory=list)  # live, but must not carry marker
 
 
 def new_marker(kind: str) -> str:
@@ -292,6 +296,103 @@ def admin_fields(api, hub) -> Hidden:
     return Hidden(marker, shown_pages=[page])
 
 
+# --- snippets (partner cities, networks): drafts, scheduling, expiry, translations -----------
+
+
+def embed_snippets(hub, city=None, network=None) -> CaseStudyPage:
+    """Choose the snippets on a public case study (its related city/network) and in the
+    English hub's timeline and networks blocks, as editors do."""
+    page = case_study(
+        "Page choosing snippets " + uuid.uuid4().hex[:6],
+        related_partner_city=city,
+        related_network=network,
+    )
+    body = list(hub.body.raw_data)
+    if city is not None:
+        body.append({"type": "partner_cities", "value": {"heading": "Cities", "cities": [city.pk]}})
+    if network is not None:
+        body.append({"type": "networks", "value": {"heading": "Nets", "networks": [network.pk]}})
+    hub.body = body
+    hub.save_revision().publish()
+    return page
+
+
+def snippet_pair(marker: str, **kwargs) -> tuple[PartnerCity, Network]:
+    city = PartnerCityFactory(name=marker + "city", summary=marker, **kwargs)
+    network = NetworkFactory(name=marker + "network", summary=marker, **kwargs)
+    for obj in (city, network):
+        obj.save_revision()
+    return city, network
+
+
+def draft_snippets(api, hub) -> Hidden:
+    marker = new_marker("draftsnippet")
+    city, network = snippet_pair(marker, live=False)
+    page = embed_snippets(hub, city, network)
+    return Hidden(marker, shown_pages=[page], snippets=[city, network])
+
+
+def newer_draft_of_live_snippets(api, hub) -> Hidden:
+    # Live and embedded; then an editor saves a draft with the marker: the API keeps serving
+    # the live version everywhere.
+    marker = new_marker("snippetdraft")
+    city, network = snippet_pair("Live " + uuid.uuid4().hex[:6])
+    page = embed_snippets(hub, city, network)
+    warm(api, page)
+    api.get(f"/api/v2/pages/{hub.pk}/")
+    for obj in (city, network):
+        obj.name = marker
+        obj.summary = marker
+        obj.save_revision()  # saved, not published
+    return Hidden(marker, shown_pages=[page], shown_snippets=[city, network])
+
+
+def scheduled_snippets(api, hub) -> Hidden:
+    marker = new_marker("scheduledsnippet")
+    city, network = snippet_pair(marker, live=False)
+    for obj in (city, network):
+        obj.go_live_at = timezone.now() + datetime.timedelta(days=7)
+        obj.save_revision().publish()  # approved for later: scheduled, not live
+        obj.refresh_from_db()
+        assert not obj.live
+    page = embed_snippets(hub, city, network)
+    return Hidden(marker, shown_pages=[page], snippets=[city, network])
+
+
+def expired_snippets(api, hub) -> Hidden:
+    # Expired a minute ago; `publish_scheduled` has not run, so Wagtail still has them live.
+    marker = new_marker("expiredsnippet")
+    city, network = snippet_pair(marker)
+    page = embed_snippets(hub, city, network)
+    warm(api, page)
+    api.get(f"/api/v2/pages/{hub.pk}/")
+    api.get("/api/v2/partner-cities/", {"limit": 100})
+    for obj in (city, network):
+        type(obj).objects.filter(pk=obj.pk).update(
+            expire_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+    return Hidden(marker, shown_pages=[page], snippets=[city, network])
+
+
+def draft_translation_of_a_live_snippet(api, hub) -> Hidden:
+    # The French copy of a live city is a draft: French pages and ?locale=fr fall back to the
+    # English city instead of showing the French draft.
+    marker = new_marker("frenchdraft")
+    city = PartnerCityFactory(name="Twin " + uuid.uuid4().hex[:6])
+    french = city.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.name = marker
+    french.summary = marker
+    french.live = False
+    french.save()
+    french.save_revision()
+    french_hub = HubPage.objects.get(depth=2, locale__language_code="fr")
+    body = list(french_hub.body.raw_data)
+    body.append({"type": "partner_cities", "value": {"heading": "Villes", "cities": [city.pk]}})
+    french_hub.body = body
+    french_hub.save_revision().publish()
+    return Hidden(marker, shown_pages=[french_hub], snippets=[french])
+
+
 CASES = [
     draft_only_page,
     unpublished_page,
@@ -315,6 +416,11 @@ CASES = [
     private_collection("document", CollectionViewRestriction.GROUPS),
     private_collection("document", CollectionViewRestriction.LOGIN),
     admin_fields,
+    draft_snippets,
+    newer_draft_of_live_snippets,
+    scheduled_snippets,
+    expired_snippets,
+    draft_translation_of_a_live_snippet,
 ]
 
 
@@ -446,11 +552,43 @@ def v2_rich_text_formats(api, hidden: Hidden, hub) -> list:
     return responses
 
 
+SNIPPET_ENDPOINTS = {PartnerCity: "partner-cities", Network: "networks"}
+
+
 def snippets(api, hidden: Hidden, hub) -> list:
-    return [
-        api.get("/api/v2/partner-cities/", {"limit": 100}),
-        api.get("/api/v2/networks/", {"limit": 100}),
-    ]
+    responses = []
+    for endpoint in SNIPPET_ENDPOINTS.values():
+        for query in (
+            {"limit": 100},
+            {"limit": 100, "fields": "*"},
+            {"limit": 100, "fields": "*", "locale": "fr"},
+            {"search": hidden.marker},
+            {"search": hidden.marker, "locale": "fr"},
+        ):
+            response = api.get(f"/api/v2/{endpoint}/", query)
+            assert response.status_code == 200
+            data = response.json()
+            assert data["meta"]["total_count"] == len(data["items"])
+            responses.append(response)
+    for obj in hidden.snippets:
+        response = api.get(f"/api/v2/{SNIPPET_ENDPOINTS[type(obj)]}/{obj.pk}/")
+        assert response.status_code == 404
+        responses.append(response)
+    for obj in hidden.shown_snippets:
+        response = api.get(f"/api/v2/{SNIPPET_ENDPOINTS[type(obj)]}/{obj.pk}/")
+        assert response.status_code == 200
+        responses.append(response)
+    return responses
+
+
+def pages_embedding_snippets(api, hidden: Hidden, hub) -> list:
+    # Every hub (its timeline and networks blocks) in every language, fully.
+    responses = []
+    for each_hub in HubPage.objects.filter(depth=2):
+        response = api.get(f"/api/v2/pages/{each_hub.pk}/", {"fields": "*"})
+        assert response.status_code == 200
+        responses.append(response)
+    return responses
 
 
 READ_PATHS = [
@@ -464,6 +602,7 @@ READ_PATHS = [
     document_download,
     v2_rich_text_formats,
     snippets,
+    pages_embedding_snippets,
 ]
 
 

@@ -130,7 +130,7 @@ class Command(BaseCommand):
             if image is None:
                 image = Image.objects.create(
                     title=title,
-                    alt_text=f"A flat {colour} placeholder used by the benchmark",
+                    description=f"A flat {colour} placeholder used by the benchmark",
                     file=template_image_file(colour, number),
                 )
             image.get_renditions(*all_filters())  # made once, then found
@@ -148,7 +148,7 @@ class Command(BaseCommand):
             new = [
                 Image(
                     title=f"{IMAGE_PREFIX}{n}",
-                    alt_text=f"Placeholder photograph number {n} of the benchmark site",
+                    description=f"Placeholder photograph number {n} of the benchmark site",
                     caption=f"Bench caption {n}",
                     credit="Photo: benchmark",
                     file=templates[n % len(templates)].file.name,
