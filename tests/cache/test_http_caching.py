@@ -268,3 +268,18 @@ def test_an_answer_that_sets_a_cookie_is_never_stored(api, hub, settings):
     assert api.get(url).cookies["visitor"].value == "one-client-only"
     again = api.get(url)
     assert again["X-Cache"] == "MISS"  # rendered again: nobody else gets that cookie
+
+
+def test_a_partner_city_past_its_expiry_leaves_every_cached_answer_at_once(api, committed):
+    city = PartnerCityFactory(name="Expiring city")
+    in_a_minute = timezone.now() + datetime.timedelta(minutes=1)
+    city.expire_at = in_a_minute
+    committed(city.save)
+    listing = "/api/v2/partner-cities/?limit=100"
+    api.get(listing)
+    assert "Expiring city" in [item["name"] for item in api.get(listing).json()["items"]]
+
+    later = in_a_minute + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert "Expiring city" not in [item["name"] for item in api.get(listing).json()["items"]]
+        assert api.get(f"/api/v2/partner-cities/{city.pk}/").status_code == 404

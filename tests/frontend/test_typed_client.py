@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 
 def factory_case_study():
     """A case study with every body block type and every related object filled in."""
-    image = ImageFactory(title="Factory image", alt_text="A factory image")
+    image = ImageFactory(title="Factory image", description="A factory image")
     city = PartnerCityFactory(name="Typed city", image=image)
     for status in ("signed", "re-signed", "planned"):
         AgreementFactory(city=city, status=status, title=f"Agreement {status}")

@@ -48,7 +48,11 @@ def test_an_unpublished_french_city_gives_way_to_the_english_one(api, french_lil
     english = PartnerCity.objects.get(name="Lille", locale__language_code="en")
     french_lille.unpublish()
     embedded = french_hub_cities(api)["Lille"]
-    assert (embedded["id"], embedded["locale"], embedded["fallback"]) == (english.pk, "en", True)
+    assert (embedded["id"], embedded["meta"]["locale"], embedded["meta"]["fallback"]) == (
+        english.pk,
+        "en",
+        True,
+    )
     listed = french_listing(api)["Lille"]
     assert (listed["id"], listed["meta"]["locale"]) == (english.pk, "en")
     assert api.get(f"/api/v2/partner-cities/{french_lille.pk}/").status_code == 404
