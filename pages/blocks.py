@@ -37,7 +37,9 @@ def sample_objects(model_label: str, count: int = 3) -> list:
     if hasattr(model, "locale"):
         objects = objects.filter(locale=Locale.get_default())
     if hasattr(model, "live"):  # pages, and snippets with drafts
-        objects = objects.filter(live=True).order_by("-first_published_at", "pk")
+        objects = objects.filter(live=True)
+    if hasattr(model, "url_path"):  # pages: the latest; snippets keep their own order
+        objects = objects.order_by("-first_published_at", "pk")
     return list(objects[:count])
 
 
