@@ -28,3 +28,5 @@ CONTENT_SECURITY_POLICY = {
 CORS_ALLOWED_ORIGINS = env_list(
     "CORS_ALLOWED_ORIGINS", f"http://127.0.0.1:{FRONTEND_PORT},http://localhost:{FRONTEND_PORT}"
 )
+# runserver handles each request in a new thread: a persistent connection would never be reused.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
