@@ -21,3 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 # every test by tests/conftest.py).
 if os.environ.get("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = "cms-test"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The test database is in memory, shared by the live server's threads: one connection each
+    # request, as before persistent connections became the default.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
