@@ -33,11 +33,6 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
 ]
 
-if settings.BENCH_CEILING_VIEW:  # `make bench` only: the empty view every endpoint is compared to
-    from api.bench import empty
-
-    urlpatterns.insert(0, path("api/bench/empty/", empty, name="bench-empty"))
-
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -144,8 +144,6 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# `make bench` mounts an empty JSON view at /api/bench/empty/ as its ceiling; off otherwise.
-BENCH_CEILING_VIEW = env_bool("BENCH_CEILING_VIEW", False)
 
 # The shared cache (API responses, preview snapshots, Wagtail's own): Redis when REDIS_URL is
 # set, otherwise Django's database cache on the same database. Never process memory: every
