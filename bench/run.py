@@ -674,10 +674,12 @@ def leg_report(leg, load, args, rows, cache_rows, firsts, fresh, hung, rss) -> s
         lines.append("- SKIPPED (#13): hung Redis (no redis-server on this machine).")
     else:
         p99 = hung["load"]["p99"]
+        rendered = statistics.median(m["p99"] for m in by_key["hub"].many)
         lines += [
             f"- {verdict(p99 <= HUNG_P99_MS)} (#13): Redis hung (SIGSTOP): hub detail p99 at 32 "
             f"connections {p99:.0f} ms, {hung['load']['rps']:,.0f} req/s (p99 at most "
-            f"{HUNG_P99_MS:.0f} ms).",
+            f"{HUNG_P99_MS:.0f} ms; every request renders: the render path's own p99 at 32 "
+            f"connections was {rendered:.0f} ms in this run).",
             f"- {verdict(hung['publish_hung'] <= HUNG_PUBLISH_S)} (#13): a publish with Redis "
             f"hung took {hung['publish_hung']:.2f} s, with Redis up {hung['publish_up']:.2f} s "
             f"(at most {HUNG_PUBLISH_S:.0f} s).",
