@@ -24,7 +24,8 @@ Any answer that is not 2xx/3xx, or a socket error, anywhere in a run marks it FA
     .venv/bin/python bench/run.py [--duration 5] [--rounds 3] [--legs sqlite,postgresql]
     .venv/bin/python bench/run.py --scale [--scale-pages 20000]   # latency vs site size
 
-`--scale` builds two sites of its own (the seed's size and 20,000 case studies), serves both at
+`--scale` builds two sites of its own (the seed's size and 20,000 case studies; on PostgreSQL with
+`BENCH_SCALE_DATABASE=postgresql`, else SQLite), serves both at
 once and compares p50 at 1 connection, alternating between them ("Scale" sections).
 """
 
