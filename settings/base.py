@@ -46,11 +46,13 @@ INSTALLED_APPS = [
     "pages",
     "media",
     "api",
-    "api.cache",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # After redirects: a renamed page's redirects (made after the commit) exist before the
+    # generation moves (api/cache/apps.py).
+    "api.cache",
     "wagtail.contrib.frontend_cache",
     "webhooks",
     "django_tasks_db",
