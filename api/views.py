@@ -282,7 +282,10 @@ class ImagesAPIViewSet(BoundedQueriesMixin, PublicCollectionsMixin, ImagesAPIVie
         fmt = request.GET.get("format", "jpeg")
         if fmt not in served_formats():
             raise BadRequestError(f"format must be one of {', '.join(served_formats())}")
-        image = self.get_object()  # 404 for a private or missing image
+        # Not get_object(): its field filters would read `width` as "images this wide".
+        image = self.get_queryset().filter(pk=pk).first()
+        if image is None:
+            raise Http404("No public image has this id.")
         return redirect(_media_base(request) + signed_url(image, width, fmt))
 
     def get_serializer(self, instance=None, *args, **kwargs):
