@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 
-from pages.models import CaseStudyPage, HubPage
+from pages.models import CaseStudyPage
 from tests.factories import CaseStudyPageFactory
 
 pytestmark = pytest.mark.django_db

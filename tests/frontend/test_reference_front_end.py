@@ -225,7 +225,6 @@ def test_an_old_url_redirects_to_where_the_page_is_now(site, browser_page):
     from wagtail.contrib.redirects.models import Redirect
 
     from pages.models import CaseStudyPage
-
     from tests.editors.browser import django_orm
 
     _live_server, front_end = site
