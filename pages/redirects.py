@@ -24,11 +24,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 
 from pages.headless import front_end_root, html_url, origin
-from pages.routing import default_language, public_path, split_language
+from pages.routing import default_language, path_for, public_path, split_language
 from pages.schema import BOOLEAN, INTEGER, Schema, component, nullable, obj, string
 from pages.visibility import public_page_check
 
@@ -259,11 +260,44 @@ class RefuseRedirectLoops:
         return cleaned
 
 
+def redirect_pages_moved_to_another_site(
+    instance: Page, url_path_before: str, url_path_after: str, **kwargs
+) -> None:
+    """`post_page_move`: a page moved into another site's tree leaves a redirect on each site it
+    left, from its old front-end path to the page (which resolves to its URL on its new site's
+    front end). Wagtail makes redirects only for moves within a site, so without this the old
+    site's front end would answer its old links with a 404."""
+    if url_path_before == url_path_after or not getattr(
+        settings, "WAGTAILREDIRECTS_AUTO_CREATE", True
+    ):
+        return
+    root_paths = Site.get_site_root_paths()
+
+    def sites_of(url_path: str) -> set[int]:
+        return {root.site_id for root in root_paths if url_path.startswith(root.root_path)}
+
+    left = sites_of(url_path_before) - sites_of(url_path_after)
+    if not left:
+        return
+    moved = [instance, *instance.get_descendants().live().select_related("locale")]
+    for page in moved:
+        old_url_path = url_path_before + page.url_path[len(url_path_after) :]
+        old_path = normalise(path_for(old_url_path, page.locale.language_code))
+        for site_id in left:
+            Redirect.objects.filter(
+                site_id=site_id, old_path=old_path, automatically_created=True
+            ).delete()
+            Redirect.objects.create(
+                site_id=site_id, old_path=old_path, redirect_page=page, automatically_created=True
+            )
+
+
 __all__ = [
     "MAX_HOPS",
     "RedirectLoop",
     "RefuseRedirectLoops",
     "Resolution",
+    "redirect_pages_moved_to_another_site",
     "redirect_representation",
     "redirect_schema",
     "redirects_for_site",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageViewRestriction, Site
 
-from pages.models import CaseStudyPage
-from tests.factories import CaseStudyPageFactory
+from pages.models import CaseStudyPage, FrontendSettings
+from tests.factories import CaseStudyPageFactory, HubPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,22 @@ def test_a_moved_page_and_its_old_path_redirect_to_the_new_place(api, hub):
     page.move(parent, pos="last-child")
 
     assert find(api, "/lille/").json()["location"] == "/programmes/lille/"
+
+
+def test_a_page_moved_to_another_site_sends_its_old_path_to_that_sites_front_end(api, settings):
+    other_hub = HubPageFactory(title="Twinning", slug="twinning", parent=Page.get_first_root_node())
+    other = Site.objects.create(hostname="twinning-cms.example.net", root_page=other_hub)
+    FrontendSettings.objects.create(site=other, frontend_url="https://twinning.example.net/")
+    page = CaseStudyPageFactory(title="School exchanges", slug="school-exchanges")
+
+    page.move(other_hub, pos="last-child")
+
+    data = find(api, "/school-exchanges/").json()
+    assert (data["location"], data["status"], data["page"]) == (
+        "https://twinning.example.net/school-exchanges/",
+        301,
+        page.pk,
+    )
 
 
 def test_a_redirect_without_language_prefix_applies_to_the_translation(api):
