@@ -30,7 +30,9 @@ from api.errors import MAX_URL_LENGTH, allow_methods, error_schema
 from api.health import health_schema
 from api.preview import TOKEN_PARAMETER, PreviewAPIViewSet
 from api.router import api_router
+from api.routing import REDIRECTS_LIMIT_MAX, SITEMAP_LIMIT_MAX
 from api.views import PagesAPIViewSet, SnippetAPIViewSet
+from media.views import ALLOWED_WIDTHS
 from pages.models import Network, PartnerCity
 from pages.representation import model_label, model_ref, model_schema
 from pages.schema import (
@@ -508,8 +510,17 @@ def paths() -> dict[str, Schema]:
             parameter("id", {"type": "integer", "minimum": 1}, "The page's id."),
             *detail_parameters(pages, Page),
         ],
-        {**FOUND, **errors(400, 404, 503)},
+        {
+            "200": json_response(
+                "No public page has this path, but it is an old URL (Wagtail's redirects, "
+                "chains followed): send the visitor to `location` with `status`.",
+                ref("Redirect"),
+            ),
+            **FOUND,
+            **errors(400, 404, 503),
+        },
     )
+    found.update(routing_paths())
     found[f"{API_PREFIX}/preview/"] = operation(
         "getPreview",
         "The draft behind a preview token (same shape as a page, plus `meta.preview`)",
@@ -559,7 +570,7 @@ def paths() -> dict[str, Schema]:
         },
     )
     for name, view in endpoints.items():
-        if name in ("pages", "preview"):
+        if name in ("pages", "preview", "redirects", "sitemap"):
             continue
         model = view.model
         if issubclass(view, SnippetAPIViewSet):
@@ -570,6 +581,35 @@ def paths() -> dict[str, Schema]:
             items = (ref(f"{item_name}ListingItem"), ref(f"{item_name}Detail"))
         tag = name.replace("-", " ").capitalize()
         found.update(endpoint_paths(f"{API_PREFIX}/{name}", view, model, items, item_name, tag))
+    found[f"{API_PREFIX}/images/{{id}}/resize/"] = operation(
+        "resizeImage",
+        "The image at any width (and format): a redirect to a signed URL, for an image loader",
+        "Images",
+        [
+            id_parameter(),
+            parameter(
+                "width",
+                {"type": "integer", "minimum": 1, "maximum": ALLOWED_WIDTHS[-1]},
+                "Pixels wanted; served at the next allowed width up "
+                f"({', '.join(map(str, ALLOWED_WIDTHS))}), never wider than the original.",
+                required=True,
+            ),
+            parameter(
+                "format",
+                {"type": "string", "enum": ["avif", "webp", "jpeg"]},
+                "Default `jpeg`; `avif` only where the server's Pillow encodes it (else 400).",
+            ),
+        ],
+        {
+            "302": {
+                "description": "`Location` is the image file at that size: a signed URL of "
+                "Wagtail's image serve view (`/images/<signature>/<id>/<spec>/<name>`).",
+                "headers": {"Location": {"schema": {"type": "string"}}},
+            },
+            **NOT_MODIFIED,
+            **errors(400, 404, 503),
+        },
+    )
     found["/api/health/"] = operation(
         "health",
         "Whether the service can answer (for load balancers)",
@@ -589,6 +629,61 @@ def paths() -> dict[str, Schema]:
         {"200": json_response("OpenAPI 3.1", {"type": "object"}), **NOT_MODIFIED, **errors()},
     )
     return found
+
+
+def routing_paths() -> dict[str, Schema]:
+    """The redirects and the sitemap: listings of one site, paginated."""
+    site = parameter(
+        "site",
+        {"type": "string"},
+        "The site (host name, with `:port` if not 80); default: the site that answers the "
+        "request's host.",
+    )
+
+    def page_parameters(limit_max: int, default: int) -> list[Schema]:
+        return [
+            parameter(
+                "limit",
+                {"type": "integer", "minimum": 0, "maximum": limit_max},
+                f"Items per page (default {default}).",
+            ),
+            parameter(
+                "offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "Items to skip."
+            ),
+            site,
+        ]
+
+    return {
+        f"{API_PREFIX}/redirects/": operation(
+            "listRedirects",
+            "Old URLs and where they go, for front ends that pre-build",
+            "Routing",
+            page_parameters(REDIRECTS_LIMIT_MAX, 20),
+            {
+                "200": json_response(
+                    "The site's redirects, ordered by old path (a redirect that loops is left "
+                    "out of `items`, so a page may hold fewer than `limit`).",
+                    listing_schema(ref("Redirect"), "A page of redirects."),
+                ),
+                **NOT_MODIFIED,
+                **errors(400, 503),
+            },
+        ),
+        f"{API_PREFIX}/sitemap/": operation(
+            "getSitemap",
+            "Every public page in every language: path, last publication, translations",
+            "Routing",
+            page_parameters(SITEMAP_LIMIT_MAX, SITEMAP_LIMIT_MAX),
+            {
+                "200": json_response(
+                    "Public pages in tree order.",
+                    listing_schema(ref("SitemapEntry"), "A page of the sitemap."),
+                ),
+                **NOT_MODIFIED,
+                **errors(400, 503),
+            },
+        ),
+    }
 
 
 def media_components() -> dict[str, Schema]:
@@ -643,7 +738,8 @@ def document() -> dict[str, Any]:
             "version": "2",
             "description": "Wagtail's API v2 with this site's endpoints: pages resolved for "
             "rendering (images as rendition sets, snippets as objects, page links with "
-            "front-end paths), partner cities, networks, images, documents, headless preview. "
+            "front-end paths), partner cities, networks, images (any size through signed URLs), "
+            "documents, headless preview, redirects and a sitemap for front-end routing. "
             "Every answer under /api/ is JSON; errors are `{message, status}`. TypeScript "
             "types generated from this document: `frontend/types/api.d.ts`.",
         },
@@ -652,6 +748,7 @@ def document() -> dict[str, Any]:
             {"name": name}
             for name in (
                 "Pages",
+                "Routing",
                 "Preview",
                 "Partner cities",
                 "Networks",

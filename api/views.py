@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import path
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from wagtail.api.v2.filters import (
     ChildOfFilter,
     DescendantOfFilter,
@@ -33,10 +35,18 @@ from api.filters import (
 )
 from api.pagination import IndexedCountPagination
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
+from media.views import ALLOWED_WIDTHS, served_formats, served_width, signed_url
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
+from pages.redirects import RedirectLoop, redirect_representation, resolve_redirect
 from pages.routing import split_language
-from pages.visibility import public_pages, public_snippets, restricted_collection_ids
+from pages.visibility import (
+    public_page_check,
+    public_pages,
+    public_snippets,
+    request_site,
+    restricted_collection_ids,
+)
 
 
 class JSONOnly(BaseContentNegotiation):
@@ -202,8 +212,11 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
     def find_view(self, request):
         # Same as Wagtail's, but the redirect stays on the host the client called (or the
         # configured public API URL) and is relative, so a client behind a proxy can follow it.
+        # A path no public page has may be an old URL: its redirect, resolved, in this answer.
         queryset = self.get_queryset()
         obj = self.find_object(queryset, request)
+        if obj is None and "html_path" in request.GET:
+            return self.redirect_answer(request)
         if obj is None:
             raise Http404("No public page at this path.")
         query = request.GET.copy()
@@ -214,6 +227,22 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         if query:
             url = f"{url}?{query.urlencode()}"
         return redirect(url)
+
+    def redirect_answer(self, request):
+        try:
+            found = resolve_redirect(
+                request_site(request), request.GET["html_path"], public_page_check(request)
+            )
+        except RedirectLoop as exc:
+            raise Http404(f"No public page at this path ({exc}).") from exc
+        if found is None:
+            raise Http404("No public page at this path.")
+        return Response(redirect_representation(found))
+
+
+def _media_base(request) -> str:
+    base = getattr(settings, "WAGTAILAPI_BASE_URL", "").rstrip("/")
+    return base or request.build_absolute_uri("/").rstrip("/")
 
 
 class PublicCollectionsMixin:
@@ -229,6 +258,35 @@ class PublicCollectionsMixin:
 class ImagesAPIViewSet(BoundedQueriesMixin, PublicCollectionsMixin, ImagesAPIViewSet):
     base_serializer_class = ImageSerializer
     filter_backends = [FieldsFilter, OrderingFilter, SearchFilter]
+
+    @classmethod
+    def get_urlpatterns(cls):
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/resize/", cls.as_view({"get": "resize_view"}), name="resize"),
+        ]
+
+    def resize_view(self, request, pk):
+        """A redirect to the image at `width` (rounded up to an allowed width) and `format`:
+        a signed URL of Wagtail's serve view (media/views.py), for an image loader."""
+        unknown = set(request.GET) - {"width", "format"}
+        if unknown:
+            raise BadRequestError(f"unknown query parameters: {', '.join(sorted(unknown))}")
+        try:
+            asked = int(request.GET["width"])
+        except (KeyError, ValueError) as exc:
+            raise BadRequestError("width must be a whole number of pixels") from exc
+        width = served_width(asked) if asked > 0 else None
+        if width is None:
+            raise BadRequestError(f"width must be between 1 and {ALLOWED_WIDTHS[-1]}")
+        fmt = request.GET.get("format", "jpeg")
+        if fmt not in served_formats():
+            raise BadRequestError(f"format must be one of {', '.join(served_formats())}")
+        # Not get_object(): its field filters would read `width` as "images this wide".
+        image = self.get_queryset().filter(pk=pk).first()
+        if image is None:
+            raise Http404("No public image has this id.")
+        return redirect(_media_base(request) + signed_url(image, width, fmt))
 
     def get_serializer(self, instance=None, *args, **kwargs):
         # Every listed image's tags in one query, not one per image (Wagtail's TagsField).

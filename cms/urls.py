@@ -10,6 +10,7 @@ from api.errors import not_found
 from api.health import health
 from api.openapi import docs_v2, openapi_v2
 from api.router import api_router
+from media.views import serve as image_serve
 from pages.editing import ReviewedUpdateTranslationsView
 
 handler400 = "api.errors.handler400"
@@ -31,6 +32,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Image sizes on request: Wagtail's serve view, signed and bounded (media/views.py).
+    re_path(r"^images/([^/]*)/([^/]*)/([^/]*)/[^/]*$", image_serve, name="wagtailimages_serve"),
 ]
 
 if settings.DEBUG:

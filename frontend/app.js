@@ -74,8 +74,9 @@ async function getJSON(url) {
   return data;
 }
 
-// pages/find answers with a redirect to the page's detail URL; fetch follows it.
-/** @param {string} path @param {URLSearchParams} query @returns {Promise<Shown>} */
+// pages/find answers with a redirect to the page's detail URL; fetch follows it. An old URL
+// (a renamed or moved page, an editor's redirect) answers with where it went instead.
+/** @param {string} path @param {URLSearchParams} query @returns {Promise<Shown | Schemas["Redirect"]>} */
 function fetchPage(path, query) {
   if (path === "/preview" || path === "/preview/") {
     const token = query.get("preview_token") || "";
@@ -84,18 +85,37 @@ function fetchPage(path, query) {
   return getJSON(`${API}/api/v2/pages/find/?html_path=${encodeURIComponent(path)}`);
 }
 
-// --- Images: <picture> with AVIF and WebP sources, JPEG fallback, from the rendition data ---
+/** @param {Shown | Schemas["Redirect"]} answer @returns {answer is Schemas["Redirect"]} */
+const isRedirect = (answer) => "location" in answer && "old_path" in answer;
+
+/** Follow an old URL: a path of this front end in place (the history keeps the new one), any
+ * other URL by leaving. @param {Schemas["Redirect"]} redirect @returns {Promise<void>} */
+async function followRedirect(redirect) {
+  if (redirect.location.startsWith("/")) {
+    history.replaceState({}, "", redirect.location + location.search);
+    await render();
+  } else {
+    location.replace(redirect.location);
+  }
+}
+
+// --- Images: <picture> with AVIF and WebP sources, JPEG fallback, at the widths the layout
+// needs, each made on request (/api/v2/images/<id>/resize/: a redirect to a signed URL) ---
+/** Widths the layout uses: cards are 320 px wide (640 at 2x), the content column 960 px. */
+const LAYOUT_WIDTHS = [320, 640, 960, 1200, 1920];
+/** @param {number} id @param {string} format */
+const sizedSrcset = (id, format) =>
+  LAYOUT_WIDTHS.map((width) => `${API}/api/v2/images/${id}/resize/?width=${width}&format=${format} ${width}w`).join(", ");
 /** @typedef {{ sizes?: string, eager?: boolean }} PictureOptions */
 /** @param {Schemas["Image"] | null} image @param {PictureOptions} [options] */
 function picture(image, { sizes, eager = false } = {}) {
   if (!image) return "";
-  const srcset = image.srcset;
   const sizesAttr = sizes || image.sizes || "100vw";
   const sources = /** @type {const} */ (["avif", "webp"])
-    .filter((format) => srcset[format])
-    .map((format) => html`<source type="image/${format}" srcset="${srcset[format]}" sizes="${sizesAttr}">`);
+    .filter((format) => image.srcset[format])
+    .map((format) => html`<source type="image/${format}" srcset="${sizedSrcset(image.id, format)}" sizes="${sizesAttr}">`);
   const src = image.src;
-  return html`<picture>${sources}<img src="${src.url}" srcset="${srcset.jpeg}"
+  return html`<picture>${sources}<img src="${src.url}" srcset="${sizedSrcset(image.id, "jpeg")}"
     sizes="${sizesAttr}" width="${src.width}" height="${src.height}" alt="${image.alt}"
     loading="${eager ? "eager" : "lazy"}"></picture>`;
 }
@@ -286,10 +306,25 @@ const pages = {
 /** @param {string} code */
 const languageName = (code) => (code in LANGUAGE_NAMES ? LANGUAGE_NAMES[/** @type {Language} */ (code)] : code);
 
+/** `<link rel="alternate" hreflang>` for every language of the page (search engines).
+ * @param {{ locale: string, path: string }[]} all */
+function renderAlternates(all) {
+  for (const old of document.head.querySelectorAll('link[rel="alternate"][hreflang]')) old.remove();
+  if (all.length < 2) return;
+  for (const t of all) {
+    const link = document.createElement("link");
+    link.rel = "alternate";
+    link.hreflang = t.locale;
+    link.href = new URL(t.path, location.origin).href;
+    document.head.append(link);
+  }
+}
+
 /** @param {AnyPage["meta"]} meta */
 function renderLanguages(meta) {
   const current = { locale: meta.locale, path: meta.path };
   const all = [current, ...meta.translations].sort((a, b) => a.locale.localeCompare(b.locale));
+  renderAlternates(all);
   languages.innerHTML =
     all.length > 1
       ? all
@@ -305,6 +340,7 @@ function renderLanguages(meta) {
 /** @param {APIError} error @param {string} path */
 function renderError(error, path) {
   languages.innerHTML = "";
+  renderAlternates([]);
   document.title = "Sorry";
   if (error.status === 404) {
     main.innerHTML = html`<div class="message" role="alert"><h1>Page not found</h1>
@@ -321,12 +357,15 @@ function renderError(error, path) {
   }
 }
 
+/** @returns {Promise<void>} */
 async function render() {
   const path = location.pathname;
   const isPreview = path.replace(/\/$/, "") === "/preview";
   previewBanner.hidden = !isPreview;
   try {
-    const page = await fetchPage(path, new URLSearchParams(location.search));
+    const answer = await fetchPage(path, new URLSearchParams(location.search));
+    if (isRedirect(answer)) return followRedirect(answer);
+    const page = answer;
     document.documentElement.lang = page.meta.locale;
     if (page.meta.type === "pages.PartnerCity" || page.meta.type === "pages.Network") {
       // A snippet's preview: no page around it, no other languages to switch to.

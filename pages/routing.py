@@ -19,10 +19,16 @@ def language_codes() -> list[str]:
 
 
 def public_path(page) -> str:
-    parts = [part for part in (page.url_path or "").strip("/").split("/") if part]
+    language = page.locale.language_code if getattr(page, "locale_id", None) else default_language()
+    return path_for(page.url_path, language)
+
+
+def path_for(url_path: str | None, language: str) -> str:
+    """The front-end path of a page with this `url_path`, in this language (no query: a row of
+    values is enough)."""
+    parts = [part for part in (url_path or "").strip("/").split("/") if part]
     below_hub = parts[1:]  # parts[0] is the hub (depth 2); the tree root has no slug here
     path = "/" + "".join(f"{part}/" for part in below_hub)
-    language = page.locale.language_code if getattr(page, "locale_id", None) else default_language()
     if language != default_language():
         path = f"/{language}{path}"
     return path

@@ -69,9 +69,17 @@ def hidden_subtree_filter() -> Q | None:
     return condition
 
 
+def request_site(request):
+    """The site a request asks about: `?site=` (Http404 if no site has it), else its host's."""
+    return request_memo(
+        f"site:{request.GET.get('site')}",
+        lambda: SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj,
+    )
+
+
 def _site_scope(request, queryset):
     """Wagtail's site scoping (`?site=`), translations of the site's root included."""
-    site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+    site = request_site(request)
     if site is None:
         return queryset.none()
     root = site.root_page

@@ -396,3 +396,20 @@ def page_translation_status(request, page):
 @hooks.register("before_edit_snippet", order=-10)
 def snippet_translation_status(request, instance):
     translation_status_message(request, instance)
+
+
+# --- Redirects: a redirect that would loop (or chain too long) is refused in the form ------------
+
+
+def _refuse_redirect_loops() -> None:
+    from wagtail.contrib.redirects import views as redirect_views
+    from wagtail.contrib.redirects.forms import RedirectForm
+
+    from pages.redirects import RefuseRedirectLoops
+
+    form = type("RedirectForm", (RefuseRedirectLoops, RedirectForm), {})
+    redirect_views.CreateView.form_class = form
+    redirect_views.EditView.form_class = form
+
+
+_refuse_redirect_loops()

@@ -46,11 +46,13 @@ INSTALLED_APPS = [
     "pages",
     "media",
     "api",
-    "api.cache",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    # After redirects: a renamed page's redirects (made after the commit) exist before the
+    # generation moves (api/cache/apps.py).
+    "api.cache",
     "wagtail.contrib.frontend_cache",
     "webhooks",
     "django_tasks_db",
@@ -261,6 +263,9 @@ WAGTAILDOCS_DOCUMENT_MODEL = "media.CustomDocument"
 # can carry script and Wagtail 8 serves it as uploaded, unsanitised.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int("WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = env_int("WAGTAILIMAGES_MAX_IMAGE_PIXELS", 40_000_000)
+# Signs the dynamic image URLs (media/views.py); default: SECRET_KEY. A front-end server that
+# signs image URLs itself is given this key, never SECRET_KEY.
+IMAGE_SERVE_KEY = os.environ.get("IMAGE_SERVE_KEY", "")
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 # Documents: an allowlist of office formats (no HTML, SVG, scripts or executables), content
 # checked against the extension (media/validators.py), and every download an attachment

@@ -16,6 +16,7 @@ class CacheConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from wagtail.contrib.redirects.models import Redirect
         from wagtail.images.models import AbstractRendition
         from wagtail.models import (
             CollectionViewRestriction,
@@ -24,7 +25,7 @@ class CacheConfig(AppConfig):
             PageViewRestriction,
             Site,
         )
-        from wagtail.signals import post_page_move, pre_page_move
+        from wagtail.signals import page_slug_changed, post_page_move, pre_page_move
         from wagtail_localize.models import TranslationSource
 
         from api.cache import signals
@@ -47,7 +48,12 @@ class CacheConfig(AppConfig):
         connect(signals.restriction_changed, PageViewRestriction, "pvr")
         connect(signals.collection_restriction_changed, CollectionViewRestriction, "cvr")
         # A sync rewrites a source's content (its translations' `translation_out_of_date`);
-        # sites, locales and front-end settings change every page's URLs.
-        for model in (TranslationSource, Site, Locale):
+        # sites, locales and front-end settings change every page's URLs; a redirect changes
+        # what `find` answers for its old path (any path) and the redirects listing.
+        for model in (TranslationSource, Site, Locale, Redirect):
             connect(signals.everything_changed, model, "all")
+        # Wagtail bulk-creates a renamed page's redirects after the commit, without save
+        # signals: the generation moves again once they exist (this app comes after
+        # wagtail.contrib.redirects in INSTALLED_APPS, so its receiver runs after Wagtail's).
+        page_slug_changed.connect(signals.everything_changed, dispatch_uid="api-cache-slug")
         bulk_changed.connect(signals.everything_changed, dispatch_uid="api-cache-bulk")

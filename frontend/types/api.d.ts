@@ -55,6 +55,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/redirects/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Old URLs and where they go, for front ends that pre-build */
+        get: operations["listRedirects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/sitemap/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every public page in every language: path, last publication, translations */
+        get: operations["getSitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/preview/": {
         parameters: {
             query?: never;
@@ -285,6 +319,23 @@ export interface paths {
         };
         /** Find one of the networks by id */
         get: operations["findNetwork"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/images/{id}/resize/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The image at any width (and format): a redirect to a signed URL, for an image loader */
+        get: operations["resizeImage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1133,6 +1184,23 @@ export interface components {
                 status: "signed" | "re-signed" | "planned";
             }[];
         };
+        /** @description An old URL and where it goes now (Wagtail's redirects: made when an editor changes a slug or moves a page, or by hand under Settings > Redirects). */
+        Redirect: {
+            id: number;
+            /** @description The old front-end path, as Wagtail stores it (no trailing slash): /old-slug, /fr/old-slug. */
+            old_path: string;
+            /** @description Where to send the visitor: a front-end path of this site (/new-slug/), or an absolute URL (another site, an external page). Chains are already followed. */
+            location: string;
+            /** @description true: every hop is permanent (301). */
+            is_permanent: boolean;
+            /**
+             * @description The HTTP status to answer with: 301 if permanent, else 302.
+             * @enum {integer}
+             */
+            status: 301 | 302;
+            /** @description The id of the public page it ends at (null: an external URL, or a path no page has). */
+            page: number | null;
+        };
         /** @description One rendition of an image: a file at one size and format. */
         Rendition: {
             /** @description Absolute URL of the file. */
@@ -1154,6 +1222,28 @@ export interface components {
             };
             /** @description The block's id, stable across revisions. */
             id: string;
+        };
+        /** @description One public page of the site, in one language. */
+        SitemapEntry: {
+            id: number;
+            /** @description The page type, e.g. "pages.CaseStudyPage". */
+            type: string;
+            /** @description The page's language. */
+            locale: string;
+            /** @description Its front-end path: /, /lille/, /fr/lille/. */
+            path: string;
+            /**
+             * Format: date-time
+             * @description When it was last published (ISO 8601; `<lastmod>`).
+             */
+            last_published_at: string | null;
+            /** @description Its public translations, this page included, by language: the `<link rel="alternate" hreflang>` set. */
+            translations: {
+                /** @description Language code (hreflang). */
+                locale: string;
+                /** @description The translation's front-end path. */
+                path: string;
+            }[];
         };
         /** @description A case study's card. */
         Teaser: {
@@ -1385,6 +1475,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description No public page has this path, but it is an old URL (Wagtail's redirects, chains followed): send the visitor to `location` with `status`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redirect"];
+                };
+            };
             /** @description Found: `Location` is the object's detail URL (relative, other query parameters kept). Follow it. */
             302: {
                 headers: {
@@ -1404,6 +1503,144 @@ export interface operations {
             };
             /** @description Nothing public has this id or path. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL (path and query) is longer than 8000 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRedirects: {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 20). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description The site (host name, with `:port` if not 80); default: the site that answers the request's host. */
+                site?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The site's redirects, ordered by old path (a redirect that loops is left out of `items`, so a page may hold fewer than `limit`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        meta: {
+                            /** @description Matches in all. */
+                            total_count: number;
+                        };
+                        items: components["schemas"]["Redirect"][];
+                    };
+                };
+            };
+            /** @description Not modified: the `If-None-Match` / `If-Modified-Since` validators still match (no body). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A query parameter is invalid: the message says which and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL (path and query) is longer than 8000 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSitemap: {
+        parameters: {
+            query?: {
+                /** @description Items per page (default 1000). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description The site (host name, with `:port` if not 80); default: the site that answers the request's host. */
+                site?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Public pages in tree order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        meta: {
+                            /** @description Matches in all. */
+                            total_count: number;
+                        };
+                        items: components["schemas"]["SitemapEntry"][];
+                    };
+                };
+            };
+            /** @description Not modified: the `If-None-Match` / `If-Modified-Since` validators still match (no body). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A query parameter is invalid: the message says which and why. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2418,6 +2655,78 @@ export interface operations {
             302: {
                 headers: {
                     Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A query parameter is invalid: the message says which and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing public has this id or path. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL (path and query) is longer than 8000 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resizeImage: {
+        parameters: {
+            query: {
+                /** @description Pixels wanted; served at the next allowed width up (16, 32, 48, 64, 96, 128, 256, 320, 384, 480, 640, 750, 828, 960, 1080, 1200, 1600, 1920, 2048, 2560, 3840), never wider than the original. */
+                width: number;
+                /** @description Default `jpeg`; `avif` only where the server's Pillow encodes it (else 400). */
+                format?: "avif" | "webp" | "jpeg";
+            };
+            header?: never;
+            path: {
+                /** @description The object's id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `Location` is the image file at that size: a signed URL of Wagtail's image serve view (`/images/<signature>/<id>/<spec>/<name>`). */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the `If-None-Match` / `If-Modified-Since` validators still match (no body). */
+            304: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -24,7 +24,12 @@ def test_hub_renders_every_section_and_all_partner_cities_from_the_api_without_c
     live_server, front_end = site
     api_requests = []
     browser_page.on(
-        "request", lambda r: r.url.startswith(live_server.url + "/api/") and api_requests.append(r)
+        "request",
+        lambda r: (
+            r.url.startswith(live_server.url + "/api/")
+            and r.resource_type == "fetch"  # images (<img>, no CORS) come from /api/ too
+            and api_requests.append(r)
+        ),
     )
     page = open_path(browser_page, front_end)
 
@@ -39,9 +44,17 @@ def test_hub_renders_every_section_and_all_partner_cities_from_the_api_without_c
     assert page.locator(".teasers .teaser h3").count() == 4
     assert page.locator(".section h2").first.inner_text() == "Partners from Europe to China"
     assert page.locator(".cta a").first.get_attribute("href") == "/lille/"
-    # Responsive images straight from the rendition data: AVIF/WebP sources, JPEG fallback.
+    # Responsive images at the layout's widths (made on request): AVIF/WebP sources, JPEG
+    # fallback.
     hero = page.locator("article.hub > figure picture")
-    assert hero.locator("source[type='image/webp']").get_attribute("srcset").count("w,") == 2
+    srcset = hero.locator("source[type='image/webp']").get_attribute("srcset")
+    assert [entry.rsplit(" ", 1)[1] for entry in srcset.split(", ")] == [
+        "320w",
+        "640w",
+        "960w",
+        "1200w",
+        "1920w",
+    ]
     loaded = "[...document.querySelectorAll(SELECTOR)].every(i => i.complete && i.naturalWidth)"
     page.wait_for_function(loaded.replace("SELECTOR", "'img[loading=eager]'"))
     page.locator(".teasers").scroll_into_view_if_needed()
@@ -206,3 +219,47 @@ def test_a_case_study_shows_its_related_network_and_its_citys_agreements_in_word
         in dortmund.locator(".agreement").all_inner_texts()
     )
     assert page.console.errors == []
+
+
+def test_an_old_url_redirects_to_where_the_page_is_now(site, browser_page):
+    from wagtail.contrib.redirects.models import Redirect
+
+    from pages.models import CaseStudyPage
+    from tests.editors.browser import django_orm
+
+    _live_server, front_end = site
+    with django_orm():
+        lille = CaseStudyPage.objects.get(slug="lille", locale__language_code="en")
+        Redirect.add_redirect("/lille-twinning", redirect_to=lille)
+    page = open_path(browser_page, front_end, "/lille-twinning/")
+    page.wait_for_url(re.compile(r"/lille/$"))
+    assert page.locator("article.case-study h1").inner_text() == "Lille"
+    page = open_path(browser_page, front_end, "/fr/lille-twinning/")
+    page.wait_for_url(re.compile(r"/fr/lille/$"))
+    assert page.console.errors == []
+
+
+def test_pages_name_their_other_languages_and_images_come_at_the_layouts_widths(site, browser_page):
+    _live_server, front_end = site
+    page = open_path(browser_page, front_end, "/lille/")
+    page.wait_for_selector("article.case-study h1")
+    alternates = page.eval_on_selector_all(
+        'link[rel="alternate"][hreflang]', "links => links.map(l => [l.hreflang, l.href])"
+    )
+    assert ["fr", front_end.url + "/fr/lille/"] in alternates
+    assert ["en", front_end.url + "/lille/"] in alternates
+    image = page.locator("picture img").first
+    image.scroll_into_view_if_needed()
+    assert "/resize/?width=640&format=jpeg 640w" in image.get_attribute("srcset")
+    page.wait_for_function("document.querySelector('picture img').naturalWidth > 0")
+    assert page.console.errors == []
+
+
+def test_sitemap_xml_lists_every_language_with_hreflang_alternates(site, browser_page):
+    _live_server, front_end = site
+    response = browser_page.request.get(front_end.url + "/sitemap.xml")
+    assert response.status == 200
+    xml = response.text()
+    assert f"<loc>{front_end.url}/lille/</loc>" in xml
+    assert f"<loc>{front_end.url}/fr/lille/</loc>" in xml
+    assert f'hreflang="fr" href="{front_end.url}/fr/lille/"' in xml

@@ -592,7 +592,49 @@ def pages_embedding_snippets(api, hidden: Hidden, hub) -> list:
     return responses
 
 
+def v2_sitemap(api, hidden: Hidden, hub) -> list:
+    response = api.get("/api/v2/sitemap/")
+    assert response.status_code == 200
+    data = response.json()
+    assert not {item["id"] for item in data["items"]} & {page.pk for page in hidden.pages}
+    assert data["meta"]["total_count"] == len(data["items"])
+    return [response]
+
+
+def redirects_to_hidden_pages(api, hidden: Hidden, hub) -> list:
+    """An editor's redirect to a hidden page (or Wagtail's, after a rename) must not publish
+    the page's path, in find or in the listing."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    responses = []
+    for n, page in enumerate(hidden.pages):
+        Redirect.add_redirect(f"/to-hidden-{n}", redirect_to=page)
+        response = api.get("/api/v2/pages/find/", {"html_path": f"/to-hidden-{n}/"})
+        assert response.status_code == 404
+        responses.append(response)
+    response = api.get("/api/v2/redirects/", {"limit": 100})
+    assert response.json()["items"] == []
+    return [*responses, response]
+
+
+def image_sizes(api, hidden: Hidden, hub) -> list:
+    from wagtail.images.utils import generate_signature
+
+    responses = []
+    for image in hidden.images:
+        response = api.get(f"/api/v2/images/{image.pk}/resize/", {"width": 320})
+        assert response.status_code == 404
+        spec = "width-320|format-jpeg"
+        served = api.get(f"/images/{generate_signature(image.pk, spec)}/{image.pk}/{spec}/x.png")
+        assert served.status_code == 404
+        responses += [response, served]
+    return responses
+
+
 READ_PATHS = [
+    v2_sitemap,
+    redirects_to_hidden_pages,
+    image_sizes,
     v2_listing,
     v2_detail,
     v2_find,
