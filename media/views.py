@@ -18,9 +18,7 @@ import re
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse, JsonResponse
 from wagtail.images.utils import verify_signature
 from wagtail.images.views.serve import ServeView, generate_image_url
 
@@ -62,7 +60,8 @@ def signed_url(image, width: int, fmt: str) -> str:
 
 
 def bad_request(message: str, status: int = 400) -> HttpResponse:
-    return HttpResponse(message, content_type="text/plain; charset=utf-8", status=status)
+    """The API's error shape (`{"message", "status"}`), for image URLs too."""
+    return JsonResponse({"message": message, "status": status}, status=status)
 
 
 class BoundedServeView(ServeView):
@@ -81,10 +80,11 @@ class BoundedServeView(ServeView):
             return bad_request("No such image.", 404)
         self.key = serve_key()
         if not verify_signature(signature.encode(), image_id, filter_spec, key=self.key):
-            raise PermissionDenied  # before any query: a forged URL costs nothing
-        image = get_object_or_404(self.model.objects.select_related("collection"), id=image_id)
-        if image.collection.get_view_restrictions().exists():
-            raise Http404  # private: as if it did not exist
+            # Before any query: a forged URL costs nothing.
+            return bad_request("This URL's signature does not match its image and size.", 403)
+        image = self.model.objects.select_related("collection").filter(id=image_id).first()
+        if image is None or image.collection.get_view_restrictions().exists():
+            return bad_request("No such image.", 404)  # private: as if it did not exist
         return super().get(request, signature, image_id, filter_spec, filename)
 
 

@@ -74,8 +74,14 @@ def test_a_tampered_url_is_refused_before_any_rendition_is_made(client, image):
     tampered = signed_path(image.pk, "width-3840|format-jpeg", signature=signed)
     before = CustomRendition.objects.count()
 
-    assert client.get(tampered).status_code == 403
-    assert client.get(signed_path(image.pk, "width-320|format-jpeg", "unsigned")).status_code == 403
+    refused = client.get(tampered)
+    unsigned = client.get(signed_path(image.pk, "width-320|format-jpeg", "unsigned"))
+
+    assert (refused.status_code, unsigned.status_code) == (403, 403)
+    assert refused.json() == {
+        "message": "This URL's signature does not match its image and size.",
+        "status": 403,
+    }
     assert CustomRendition.objects.count() == before
 
 
@@ -106,7 +112,10 @@ def test_malformed_image_ids_are_a_404(client, image_id):
 def test_a_missing_image_is_a_404(client, image):
     path = signed_path(image.pk + 1000, "width-320|format-jpeg")
 
-    assert client.get(path).status_code == 404
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "No such image.", "status": 404}
 
 
 def test_a_private_image_is_neither_resized_nor_served(api, client, image):
