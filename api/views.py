@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.filters import (
     ChildOfFilter,
     DescendantOfFilter,
@@ -32,6 +31,7 @@ from api.filters import (
     YearRangeFilter,
 )
 from api.pagination import IndexedCountPagination
+from api.renderers import JSONRenderer
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
 from pages.models import Network, PartnerCity
 from pages.prefetch import request_identity_map, warm_stream_choosers
