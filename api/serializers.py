@@ -15,6 +15,7 @@ from wagtail.api.v2.serializers import (
 )
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.images.api.v2.serializers import ImageSerializer as WagtailImageSerializer
+from wagtail.models import Page
 
 from pages.headless import html_url
 from pages.representation import locale_code, model_representation
@@ -61,6 +62,8 @@ class BreadcrumbsField(Field):
         super().__init__(**kwargs)
 
     def to_representation(self, page):
+        if page.depth <= 2:  # the hub, or a page above it: no ancestor below the tree's root
+            return []
         ancestors = (
             page.get_ancestors().filter(depth__gt=1).select_related("locale").order_by("depth")
         )
@@ -189,7 +192,13 @@ class PageSummaryMixin:
 
 
 class ParentField(PageSummaryMixin, PageParentField):
-    pass
+    def get_attribute(self, instance):
+        # Wagtail's: the parent row, then whether it is public (two queries and a third for
+        # its locale). Here: the parent among the public pages, with its locale, in one.
+        if instance.depth <= 1:
+            return None
+        parent = self.context["base_queryset"].filter(path=instance.path[: -Page.steplen])
+        return next(iter(parent.select_related("locale").order_by()[:1]), None)
 
 
 class AliasOfField(PageSummaryMixin, PageAliasOfField):

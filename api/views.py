@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
 from rest_framework.negotiation import BaseContentNegotiation
@@ -130,21 +131,30 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
             raise BadRequestError(f"site {site!r} is not one of this CMS's sites") from exc
 
     def get_object(self):
-        # The page row (visibility checked), then its specific row with what its JSON needs
-        # (hero image, related snippets) in the same round trips.
+        # The page's type, from the public pages (visibility checked), then its specific row
+        # with what its JSON needs (hero image, related snippets) in the same round trips.
+        # Unordered: ordering a row fetched by its key made Django hash every selected column
+        # of the joined tables (a fifth of the query's cost).
         if not hasattr(self, "_cached_object"):
-            page = super(WagtailPagesAPIViewSet, self).get_object()
-            model = page.specific_class
-            if model is None or model is type(page):
-                self._cached_object = page.specific
-            else:
-                self._cached_object = (
-                    model._default_manager.filter(pk=page.pk)
-                    .select_related("locale", *getattr(model, "api_select_related", ()))
-                    .prefetch_related(*getattr(model, "api_prefetch_related", ()))
-                    .first()
-                    or page.specific
-                )
+            pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            visible = self.filter_queryset(self.get_queryset()).filter(pk=pk).order_by()
+            content_type_id = next(iter(visible.values_list("content_type_id", flat=True)), None)
+            # Django's get_object_or_404 message, as before.
+            missing = f"No {visible.model._meta.object_name} matches the given query."
+            if content_type_id is None:
+                raise Http404(missing)
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+            rows = (
+                model._default_manager.filter(pk=pk)
+                .select_related("locale", *getattr(model, "api_select_related", ()))
+                .prefetch_related(*getattr(model, "api_prefetch_related", ()))
+                .order_by()
+            )
+            page = next(iter(rows), None)
+            if page is None:  # deleted in between
+                raise Http404(missing)
+            self.check_object_permissions(self.request, page)
+            self._cached_object = page
         return self._cached_object
 
     def get_queryset(self):

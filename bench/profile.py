@@ -10,7 +10,8 @@ Builds (once; `--skip-load` after) the same site as `make bench`: the seed plus
 with production settings and the response cache off (`API_CACHE_ENABLED=false`), through
 Django's test client in this process: the cost of rendering, without gunicorn and the network
 (about 1 ms more a request). For each URL: warm-up requests, then `--requests` timed ones
-(p50, p90, mean in ms, SQL queries per request), then the same number under cProfile with the
+(p50, p90, mean wall-clock ms; p50 of this thread's CPU ms, steadier on a busy machine but
+without the database server's time on PostgreSQL; SQL queries per request), then the same number under cProfile with the
 functions of the largest cumulative and own time. `--var-dir` lets another checkout's code run
 against the same database (to compare two branches in one run).
 """
@@ -85,12 +86,13 @@ def timed(client, url: str, requests: int) -> tuple[list[float], int]:
     with connection.execute_wrapper(count):
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code, response.content[:200])
-    times = []
+    times, cpu = [], []
     for _ in range(requests):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-    return times, len(executed)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return times, cpu, len(executed)
 
 
 def profiled(client, url: str, requests: int, top: int) -> str:
@@ -135,18 +137,19 @@ def main() -> None:
             client.get(url)
     rows = []
     for key, url in chosen.items():
-        times, queries = timed(client, url, args.requests)
-        rows.append((key, url, statistics.median(times), times, queries))
+        times, cpu, queries = timed(client, url, args.requests)
+        rows.append((key, url, times, cpu, queries))
     if not args.no_profile:
         for key, url in chosen.items():
             print(f"\n== profile: {key} ({url}), {args.requests} requests")
             print(profiled(client, url, args.requests, args.top))
     print(f"\n== p50 in-process, caches off, {args.requests} requests each (ms)")
-    print(f"{'url':14} {'p50':>7} {'p90':>7} {'mean':>7} {'queries':>8}  path")
-    for key, url, p50, times, queries in rows:
-        p90 = statistics.quantiles(times, n=10)[-1]
+    print(f"{'url':14} {'p50':>7} {'p90':>7} {'mean':>7} {'cpu p50':>8} {'queries':>8}  path")
+    for key, url, times, cpu, queries in rows:
+        p50, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
         print(
-            f"{key:14} {p50:7.2f} {p90:7.2f} {statistics.fmean(times):7.2f} {queries:8}  {url}"
+            f"{key:14} {p50:7.2f} {p90:7.2f} {statistics.fmean(times):7.2f} "
+            f"{statistics.median(cpu):8.2f} {queries:8}  {url}"
         )
 
 
