@@ -11,7 +11,9 @@ from rest_framework.renderers import JSONRenderer as DRFJSONRenderer
 # between 1e-9 and 1e-4 (orjson: 0.00005, 1e-7; json: 5e-05, 1e-07). Output with such a value
 # (a number after `:`, `,` or `[`; or a string that merely looks like one) is encoded again by
 # json, so that every answer stays DRF's.
-_FLOAT_FORMS_THAT_DIFFER = re.compile(rb"[:,\[]-?(?:0\.0000[0-9]|[0-9](?:\.[0-9]+)?e-[1-9](?![0-9]))")
+_FLOAT_FORMS_THAT_DIFFER = re.compile(
+    rb"[:,\[]-?(?:0\.0000[0-9]|[0-9](?:\.[0-9]+)?e-[1-9](?![0-9]))"
+)
 
 
 class JSONRenderer(DRFJSONRenderer):
