@@ -31,6 +31,8 @@ TEASER_COLUMNS = (
             "description",
             "collection_id",
             "file",
+            "width",  # read as the row is built (the file field's dimension fields)
+            "height",
             "focal_point_x",
             "focal_point_y",
             "focal_point_width",
