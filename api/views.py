@@ -158,6 +158,12 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         return self._cached_object
 
     def get_queryset(self):
+        # Built once per request: Wagtail asks for it again to learn the serializer's model.
+        if getattr(self, "_request_queryset", None) is None:
+            self._request_queryset = self._build_queryset()
+        return self._request_queryset
+
+    def _build_queryset(self):
         queryset = self._single_type_queryset()
         if queryset is None:
             queryset = super().get_queryset()
