@@ -54,3 +54,7 @@ def test_api_answers_keep_drf_separators_and_escapes():
     data["when"] = datetime.datetime(2024, 3, 1, 9, 0, 0, 123456, tzinfo=datetime.UTC)
     data["price"] = decimal.Decimal("1.50")
     assert JSONRenderer().render(data) == DRFJSONRenderer().render(data)
+
+
+def test_a_float_json_cannot_hold_is_null_instead_of_an_error():
+    assert JSONRenderer().render({"x": float("nan"), "y": float("inf")}) == b'{"x":null,"y":null}'
