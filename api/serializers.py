@@ -3,6 +3,7 @@ in the same shape as where they are embedded."""
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 
 from rest_framework.fields import Field
@@ -13,8 +14,10 @@ from wagtail.api.v2.serializers import (
     TagsField,
     get_serializer_class,
 )
+from wagtail.api.v2.serializers import ChildRelationField as WagtailChildRelationField
 from wagtail.api.v2.serializers import PageSerializer as WagtailPageSerializer
 from wagtail.images.api.v2.serializers import ImageSerializer as WagtailImageSerializer
+from wagtail.models import Page
 
 from pages.headless import html_url
 from pages.representation import locale_code, model_representation
@@ -61,6 +64,8 @@ class BreadcrumbsField(Field):
         super().__init__(**kwargs)
 
     def to_representation(self, page):
+        if page.depth <= 2:  # the hub, or a page above it: no ancestor below the tree's root
+            return []
         ancestors = (
             page.get_ancestors().filter(depth__gt=1).select_related("locale").order_by("depth")
         )
@@ -171,17 +176,24 @@ class HtmlUrlField(Field):
         return string("The page on its site's front end (FRONTEND_URL or the site's setting).")
 
 
+@functools.cache
+def page_summary_serializer_class(model: type) -> type:
+    """The serializer of a page summary, built once per page model (from code alone, so it
+    never goes stale; one per model, so the cache stays small)."""
+    return get_serializer_class(
+        model,
+        ["id", "type", "detail_url", "html_url", "title"],
+        meta_fields=["type", "detail_url", "html_url"],
+        base=PageSerializer,
+    )
+
+
 class PageSummaryMixin:
     """`meta.parent` and `meta.alias_of`: {id, meta: {type, detail_url, html_url}, title},
     through this project's serializer (so `html_url` is the front end's, as everywhere)."""
 
     def to_representation(self, value):
-        serializer_class = get_serializer_class(
-            value.__class__,
-            ["id", "type", "detail_url", "html_url", "title"],
-            meta_fields=["type", "detail_url", "html_url"],
-            base=PageSerializer,
-        )
+        serializer_class = page_summary_serializer_class(value.__class__)
         return serializer_class(context=self.context).to_representation(value)
 
     def api_schema(self, model, name: str) -> Schema:
@@ -189,11 +201,28 @@ class PageSummaryMixin:
 
 
 class ParentField(PageSummaryMixin, PageParentField):
-    pass
+    def get_attribute(self, instance):
+        # Wagtail's: the parent row, then whether it is public (two queries and a third for
+        # its locale). Here: the parent among the public pages, with its locale, in one.
+        if instance.depth <= 1:
+            return None
+        parent = self.context["base_queryset"].filter(path=instance.path[: -Page.steplen])
+        return next(iter(parent.select_related("locale").order_by()[:1]), None)
 
 
 class AliasOfField(PageSummaryMixin, PageAliasOfField):
     pass
+
+
+class ChildRelationField(WagtailChildRelationField):
+    """Wagtail's (a page's inline rows, such as partner organisations), with the rows'
+    serializer and its fields built once per request instead of once per page listed."""
+
+    def to_representation(self, value):
+        serializer = getattr(self, "_rows_serializer", None)
+        if serializer is None:
+            serializer = self._rows_serializer = self.serializer_class(context=self.context)
+        return [serializer.to_representation(row) for row in value.all()]
 
 
 class PageSerializer(WagtailPageSerializer):
@@ -210,6 +239,12 @@ class PageSerializer(WagtailPageSerializer):
         # Blocks read the page being serialized from the shared context (teasers need it).
         self.context["page"] = instance
         return super().to_representation(instance)
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if field_class is WagtailChildRelationField:
+            field_class = ChildRelationField
+        return field_class, kwargs
 
 
 def tags_by_object(model, ids: list) -> dict:

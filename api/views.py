@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.filters import (
     ChildOfFilter,
@@ -34,6 +34,7 @@ from api.filters import (
     YearRangeFilter,
 )
 from api.pagination import IndexedCountPagination
+from api.renderers import JSONRenderer
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
 from media.views import ALLOWED_WIDTHS, served_formats, served_width, signed_url
 from pages.models import Network, PartnerCity
@@ -140,24 +141,39 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
             raise BadRequestError(f"site {site!r} is not one of this CMS's sites") from exc
 
     def get_object(self):
-        # The page row (visibility checked), then its specific row with what its JSON needs
-        # (hero image, related snippets) in the same round trips.
+        # The page's type, from the public pages (visibility checked), then its specific row
+        # with what its JSON needs (hero image, related snippets) in the same round trips.
+        # Unordered: ordering a row fetched by its key made Django hash every selected column
+        # of the joined tables (a fifth of the query's cost).
         if not hasattr(self, "_cached_object"):
-            page = super(WagtailPagesAPIViewSet, self).get_object()
-            model = page.specific_class
-            if model is None or model is type(page):
-                self._cached_object = page.specific
-            else:
-                self._cached_object = (
-                    model._default_manager.filter(pk=page.pk)
-                    .select_related("locale", *getattr(model, "api_select_related", ()))
-                    .prefetch_related(*getattr(model, "api_prefetch_related", ()))
-                    .first()
-                    or page.specific
-                )
+            pk = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            visible = self.filter_queryset(self.get_queryset()).filter(pk=pk).order_by()
+            content_type_id = next(iter(visible.values_list("content_type_id", flat=True)), None)
+            # Django's get_object_or_404 message, as before.
+            missing = f"No {visible.model._meta.object_name} matches the given query."
+            if content_type_id is None:
+                raise Http404(missing)
+            model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+            rows = (
+                model._default_manager.filter(pk=pk)
+                .select_related("locale", *getattr(model, "api_select_related", ()))
+                .prefetch_related(*getattr(model, "api_prefetch_related", ()))
+                .order_by()
+            )
+            page = next(iter(rows), None)
+            if page is None:  # deleted in between
+                raise Http404(missing)
+            self.check_object_permissions(self.request, page)
+            self._cached_object = page
         return self._cached_object
 
     def get_queryset(self):
+        # Built once per request: Wagtail asks for it again to learn the serializer's model.
+        if getattr(self, "_request_queryset", None) is None:
+            self._request_queryset = self._build_queryset()
+        return self._request_queryset
+
+    def _build_queryset(self):
         queryset = self._single_type_queryset()
         if queryset is None:
             queryset = super().get_queryset()

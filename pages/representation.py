@@ -52,12 +52,13 @@ def rendition_formats() -> tuple[str, ...]:
     return tuple(formats)
 
 
-def rendition_specs() -> list[tuple[str, int, str]]:
-    return [
+@lru_cache(maxsize=1)
+def rendition_specs() -> tuple[tuple[str, int, str], ...]:
+    return tuple(
         (fmt, width, f"width-{width}|format-{fmt}")
         for fmt in rendition_formats()
         for width in RENDITION_WIDTHS
-    ]
+    )
 
 
 @lru_cache(maxsize=64)

@@ -11,6 +11,36 @@ from pages.representation import locale_code, page_path, thumbnail_representatio
 from pages.schema import BOOLEAN, INTEGER, Schema, array, component, nullable, obj, ref, string
 
 TEASER_LIMIT = 12
+# What `teaser()` reads of a case study, its locale and its hero image (an image whose
+# rendition set lacks a size loads the rest of its row when Wagtail makes it).
+TEASER_COLUMNS = (
+    "id",
+    "title",
+    "summary",
+    "url_path",
+    "first_published_at",
+    "translation_key",
+    "locale_id",
+    "locale__language_code",
+    "hero_image_id",
+    *(
+        f"hero_image__{name}"
+        for name in (
+            "id",
+            "title",
+            "description",
+            "collection_id",
+            "file",
+            "width",  # read as the row is built (the file field's dimension fields)
+            "height",
+            "focal_point_x",
+            "focal_point_y",
+            "focal_point_width",
+            "focal_point_height",
+            "rendition_set",
+        )
+    ),
+)
 
 
 @component("Teaser")
@@ -84,9 +114,9 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
     hidden = hidden_subtree_filter()  # unpublished, expired or private, and their subtrees
     if hidden is not None:
         queryset = queryset.exclude(hidden)
-    # The thumbnail comes from the image's rendition set; leave the body (the largest
-    # column) in the table while sorting 2,000 case studies.
-    queryset = queryset.select_related("locale", "hero_image").defer("body")
+    # Only the columns a teaser shows (the thumbnail comes from the image's rendition set):
+    # building twelve full case-study rows cost a third more than the rest of the teasers.
+    queryset = queryset.select_related("locale", "hero_image").only(*TEASER_COLUMNS)
     fallbacks: set = set()
     if chosen:
         items = _chosen_in_hub_locale(queryset, chosen, getattr(hub, "locale_id", None))

@@ -85,11 +85,15 @@ def _site_scope(request, queryset):
     root = site.root_page
     if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
         return queryset.descendant_of(root, inclusive=True)
-    # The root and its siblings in one query: the root's translations are among them.
-    siblings = list(
-        Page.objects.filter(depth=root.depth, path__startswith=root.path[: -Page.steplen])
-        .order_by()
-        .values_list("path", "translation_key")
+    # The root and its siblings in one query (once per request: a listing asks for its own
+    # model's pages and for all pages): the root's translations are among them.
+    siblings = request_memo(
+        f"site_root_siblings:{root.path}",
+        lambda: list(
+            Page.objects.filter(depth=root.depth, path__startswith=root.path[: -Page.steplen])
+            .order_by()
+            .values_list("path", "translation_key")
+        ),
     )
     roots = [path for path, key in siblings if key == root.translation_key]
     if len(roots) == len(siblings):

@@ -17,6 +17,14 @@ from rest_framework.test import APIClient
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-golden",
+        action="store_true",
+        help="Re-record tests/performance/golden/ from the current code (then review the diff).",
+    )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from pages.seed import SeedLoader, load_seed_file

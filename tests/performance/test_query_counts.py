@@ -7,6 +7,8 @@ query count is the same: it must not grow with blocks, images, snippets, agreeme
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
+from wagtail.models import Page
 
 from media.models import CustomImage, CustomRendition
 from pages.models import CaseStudyPage
@@ -147,3 +149,20 @@ def test_images_listing_queries_do_not_grow_with_listed_images_and_their_tags(co
         assert item["meta"]["tags"] == sorted(image.tags.names())
         detail = count_queries(f"/api/v2/images/{image.pk}/")[0].json()
         assert detail["meta"]["tags"] == item["meta"]["tags"]
+
+
+def test_hub_detail_queries_do_not_grow_with_its_latest_case_studies(hub, images, count_queries):
+    Page.objects.child_of(hub).type(CaseStudyPage).update(live=False)
+    for _n in range(3):
+        add_case_study(hero_image=images(1)[0], first_published_at=timezone.now(), live=True)
+    few, few_queries = count_queries(f"/api/v2/pages/{hub.pk}/")
+    for _n in range(9):
+        add_case_study(hero_image=images(1)[0], first_published_at=timezone.now(), live=True)
+    full, full_queries = count_queries(f"/api/v2/pages/{hub.pk}/")
+
+    assert len(few.json()["meta"]["case_study_teasers"]["items"]) == 3
+    teasers = full.json()["meta"]["case_study_teasers"]["items"]
+    assert len(teasers) == 12
+    assert all(teaser["thumbnail"]["url"] for teaser in teasers)
+    # One more: a full list of teasers (12) counts how many there are in all.
+    assert full_queries == few_queries + 1

@@ -1,0 +1,157 @@
+"""Where a render goes: p50 per URL and the top cumulative costs, in-process, caches off.
+
+    .venv/bin/python bench/profile.py                      # SQLite at var/profile/db.sqlite3
+    DATABASE_URL=postgres://.../db .venv/bin/python bench/profile.py
+    .venv/bin/python bench/profile.py --only hub,listing --requests 300 --top 30
+    .venv/bin/python bench/profile.py --no-profile          # timings only
+
+Builds (once; `--skip-load` after) the same site as `make bench`: the seed plus
+`manage.py load_bench_data` (2,000 case studies, 200 partner cities, 500 images), then serves
+with production settings and the response cache off (`API_CACHE_ENABLED=false`), through
+Django's test client in this process: the cost of rendering, without gunicorn and the network
+(about 1 ms more a request). For each URL: warm-up requests, then `--requests` timed ones
+(p50, p90, mean wall-clock ms; p50 of this thread's CPU ms, steadier on a busy machine but
+without the database server's time on PostgreSQL; SQL queries per request), then the same number under cProfile with the
+functions of the largest cumulative and own time. `--var-dir` lets another checkout's code run
+against the same database (to compare two branches in one run).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's `profile`, which cProfile imports: keep its
+# own directory off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import cProfile  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import pstats  # noqa: E402
+import secrets  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def environment(var_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="settings.production",
+        SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SECURE_SSL_REDIRECT="false",
+        API_CACHE_ENABLED="false",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if not env.get("DATABASE_URL"):
+        env["VAR_DIR"] = str(var_dir)
+    return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    for args in (("migrate", "--noinput", "-v0"), ("load_bench_data",)):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def urls() -> dict[str, str]:
+    from pages.models import CaseStudyPage, HubPage, PartnerCity
+
+    hub = HubPage.objects.filter(depth=2, locale__language_code="en").first()
+    bench_pages = CaseStudyPage.objects.filter(slug__startswith="bench-case-study-").order_by("pk")
+    middle = bench_pages[bench_pages.count() // 2]
+    city = PartnerCity.objects.filter(name__startswith="Bench city ").order_by("pk").first()
+    return {
+        "hub": f"/api/v2/pages/{hub.pk}/",
+        "case_study": f"/api/v2/pages/{middle.pk}/",
+        "partner_city": f"/api/v2/partner-cities/{city.pk}/",
+        "listing": "/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20",
+    }
+
+
+def timed(client, url: str, requests: int) -> tuple[list[float], int]:
+    from django.db import connection
+
+    executed: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content[:200])
+    times, cpu = [], []
+    for _ in range(requests):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return times, cpu, len(executed)
+
+
+def profiled(client, url: str, requests: int, top: int) -> str:
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(requests):
+        client.get(url)
+    profile.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per URL")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--top", type=int, default=25, help="functions listed per profile")
+    parser.add_argument("--only", default="", help="comma-separated: hub,case_study,...")
+    parser.add_argument("--no-profile", action="store_true", help="timings only")
+    parser.add_argument("--skip-load", action="store_true", help="the database is built")
+    parser.add_argument("--var-dir", type=Path, default=ROOT / "var" / "profile")
+    args = parser.parse_args()
+
+    env = environment(args.var_dir.resolve())
+    print("== database:", env.get("DATABASE_URL") or f"{env['VAR_DIR']}/db.sqlite3")
+    if not args.skip_load:
+        prepare(env)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    chosen = {key: url for key, url in urls().items() if not args.only or key in args.only}
+    for url in chosen.values():
+        for _ in range(args.warmup):
+            client.get(url)
+    rows = []
+    for key, url in chosen.items():
+        times, cpu, queries = timed(client, url, args.requests)
+        rows.append((key, url, times, cpu, queries))
+    if not args.no_profile:
+        for key, url in chosen.items():
+            print(f"\n== profile: {key} ({url}), {args.requests} requests")
+            print(profiled(client, url, args.requests, args.top))
+    print(f"\n== p50 in-process, caches off, {args.requests} requests each (ms)")
+    print(f"{'url':14} {'p50':>7} {'p90':>7} {'mean':>7} {'cpu p50':>8} {'queries':>8}  path")
+    for key, url, times, cpu, queries in rows:
+        p50, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
+        print(
+            f"{key:14} {p50:7.2f} {p90:7.2f} {statistics.fmean(times):7.2f} "
+            f"{statistics.median(cpu):8.2f} {queries:8}  {url}"
+        )
+
+
+if __name__ == "__main__":
+    main()
