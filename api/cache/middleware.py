@@ -28,6 +28,12 @@ CACHED_PATH_PREFIX = "/api/v2/"
 CACHEABLE_STATUSES = frozenset({200, 301, 302})
 PREVIEW_PARAMS = ("preview_token",)
 PREVIEW_HEADERS = ("HTTP_PREVIEW_TOKEN", "HTTP_X_PREVIEW_TOKEN")
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 CODE_DIRS = ("api", "pages", "media", "cms", "settings")
 
 
@@ -86,15 +92,25 @@ def cache_control(state: generation.State | None) -> tuple[str, str | None]:
     return f"public, max-age=0, must-revalidate, s-maxage={s_maxage}", cdn
 
 
+def etag_for(state: generation.State) -> str:
+    """The validator of every answer rendered at this generation by this code. Whatever changes
+    what the API shows moves the generation, and a deploy the code's fingerprint, so a copy
+    that carries the current one is current: a 304 needs the generation alone (no cache read,
+    no body), even when the cache lost the answer or Redis is down."""
+    return f'"{state.value}-{code_version()}"'
+
+
 def prepare(response: HttpResponse, state: generation.State | None, status: str) -> None:
     """Validators and lifetimes of a public response."""
     response["X-Cache"] = status
     if response.status_code not in CACHEABLE_STATUSES:
         response["Cache-Control"] = "no-cache"  # a 404 may be a 200 after the next publish
         return
-    if "ETag" not in response:
-        set_response_etag(response)
-    if state is not None:
+    if state is None:  # the cache is off: the body's hash
+        if "ETag" not in response:
+            set_response_etag(response)
+    else:
+        response["ETag"] = etag_for(state)
         response["Last-Modified"] = http_date(state.changed_at.timestamp())
     response["Cache-Control"], cdn = cache_control(state)
     if cdn:
@@ -145,16 +161,19 @@ class ResponseCacheMiddleware:
             key = cache_key(request, state.value)
         except (DatabaseError, DisallowedHost):
             return self.get_response(request)  # the stack answers (503 JSON, 400)
+        if any(name in request.META for name in CONDITIONAL_HEADERS):
+            probe = HttpResponse()
+            prepare(probe, state, "HIT")
+            answer = conditional(request, probe)
+            if answer is not probe:  # 304 or 412, decided by the generation
+                return answer
         version = code_version()
         entry = self.cache.get(key, version=version)
         if entry is not None:
             status, headers, packed = entry
-            response = HttpResponse(status=status, headers=headers)
+            response = HttpResponse(zlib.decompress(packed), status=status, headers=headers)
             prepare(response, state, "HIT")
-            answer = conditional(request, response)  # a 304 never unpacks the body
-            if answer is response:
-                response.content = zlib.decompress(packed)
-            return answer
+            return response
         response = self.get_response(request)
         prepare(response, state, "MISS")
         if (
