@@ -127,7 +127,11 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off: every API request's first statement, the content generation's read, is its
+        # health check and reconnects once on a dropped connection (api/cache/generation.py);
+        # Django's own check is a `SELECT 1` round trip before every request. On, other requests
+        # (the admin) also survive a database restart without one failed request per connection.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

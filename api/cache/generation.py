@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F, Min, Value
 from django.db.models.functions import Coalesce, Greatest, Least, Now
 from django.utils import timezone
@@ -38,8 +38,22 @@ def current() -> State:
 
 
 def _read() -> State | None:
-    # Every API request asks: one plain statement (the ORM's query building cost ~20 times
-    # the round trip on SQLite).
+    """Every API request asks first, so this read is also its connection's health check
+    (`settings.base` turns Django's, a `SELECT 1` round trip before each request, off): a
+    persistent connection the database dropped (a restart, an idle timeout) fails here, and
+    the read runs once more on a new connection. A database that is down fails both times."""
+    reused = connection.connection is not None
+    try:
+        return _select()
+    except (InterfaceError, OperationalError):
+        if not reused or connection.in_atomic_block:
+            raise
+        connection.close()
+        return _select()
+
+
+def _select() -> State | None:
+    # One plain statement (the ORM's query building cost ~20 times the round trip on SQLite).
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT value, changed_at, next_expiry FROM {Generation._meta.db_table} WHERE id = %s",

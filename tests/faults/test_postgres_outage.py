@@ -94,6 +94,34 @@ def test_stopping_postgresql_under_load_gives_fast_503s_and_the_api_recovers_by_
     )
 
 
+def test_after_postgresql_restarts_no_api_request_fails_on_a_connection_it_dropped(
+    postgres, seeded_database, fault_dir
+):
+    """Every worker thread holds a persistent connection that the restart closed: the first
+    request each thread serves afterwards reconnects instead of failing."""
+    env = app_env(postgres.url(seeded_database), fault_dir / "var")
+    with serving(env) as app:
+        paths = api_paths(app.base)[:-1]  # the health check reconnects by itself
+        with Load(app.base, paths, clients=8) as load:  # 8 = 2 workers x 4 threads
+            assert load.wait_for(lambda r: r.status == 200, timeout=30), app.output()
+            time.sleep(2)  # every thread has served (and keeps) a connection
+        warmed = len(load.responses)
+
+        postgres.stop("fast")
+        postgres.start()
+        restarted = time.monotonic()
+        with Load(app.base, paths, clients=8) as load:
+            while len(load.since(restarted)) < 200 and time.monotonic() - restarted < 30:
+                time.sleep(0.2)
+        after = load.since(restarted)
+
+    assert warmed >= 16, f"too little load before the restart: {warmed}"
+    assert len(after) >= 200, app.output()
+    assert all(r.status == 200 for r in after), sorted(
+        {(r.status, r.url, r.body[:200]) for r in after if r.status != 200}
+    )
+
+
 def test_a_database_that_accepts_but_never_answers_is_a_503_within_the_connect_timeout(
     fault_dir,
 ):
