@@ -4,10 +4,11 @@ generation, with HTTP validators (see `api.cache` for the design)."""
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import importlib.metadata
 import logging
-import zlib
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -15,9 +16,10 @@ from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import ResponseHeaders
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
-from django.utils.http import http_date, parse_http_date
+from django.utils.http import http_date
 
 from api.cache import generation
 from api.cache.purge import record_served_url
@@ -35,6 +37,7 @@ CONDITIONAL_HEADERS = (
     "HTTP_IF_UNMODIFIED_SINCE",
 )
 CODE_DIRS = ("api", "pages", "media", "cms", "settings")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
 
 
 @functools.cache
@@ -64,12 +67,12 @@ def is_private_request(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def cache_key(request: HttpRequest, generation_value: int) -> str:
+def cache_key(request: HttpRequest, host: str, generation_value: int) -> str:
     """What an answer depends on besides the content: scheme, host (absolute URLs), path and
     query. Not the language: LocaleMiddleware activates LANGUAGE_CODE for every path without
     a language prefix, which every /api/ path is. Not Accept: the API answers JSON only."""
     query = sorted(request.GET.lists())
-    raw = "|".join([request.scheme, request.get_host().lower(), request.path, repr(query)])
+    raw = "|".join([request.scheme, host.lower(), request.path, repr(query)])
     return f"api:{generation_value}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -92,48 +95,59 @@ def cache_control(state: generation.State | None) -> tuple[str, str | None]:
     return f"public, max-age=0, must-revalidate, s-maxage={s_maxage}", cdn
 
 
-def etag_for(state: generation.State) -> str:
+def etag_for(state: generation.State, gzipped: bool) -> str:
     """The validator of every answer rendered at this generation by this code. Whatever changes
     what the API shows moves the generation, and a deploy the code's fingerprint, so a copy
     that carries the current one is current: a 304 needs the generation alone (no cache read,
-    no body), even when the cache lost the answer or Redis is down."""
-    return f'"{state.value}-{code_version()}"'
+    no body), even when the cache lost the answer or Redis is down. The gzip-encoded copy is
+    another representation (RFC 9110 8.8.3): its own strong validator."""
+    return f'"{state.value}-{code_version()}{"-gzip" if gzipped else ""}"'
 
 
-def prepare(response: HttpResponse, state: generation.State | None, status: str) -> None:
-    """Validators and lifetimes of a public response."""
+def accepts_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def prepare(
+    response: HttpResponse, state: generation.State | None, status: str, gzipped: bool = False
+) -> None:
+    """Validators and lifetimes of a public response (or of the 304 that stands for it)."""
     response["X-Cache"] = status
-    if response.status_code not in CACHEABLE_STATUSES:
+    if response.status_code not in CACHEABLE_STATUSES and response.status_code != 304:
         response["Cache-Control"] = "no-cache"  # a 404 may be a 200 after the next publish
         return
     if state is None:  # the cache is off: the body's hash
         if "ETag" not in response:
             set_response_etag(response)
     else:
-        response["ETag"] = etag_for(state)
+        response["ETag"] = etag_for(state, gzipped)
         response["Last-Modified"] = http_date(state.changed_at.timestamp())
     response["Cache-Control"], cdn = cache_control(state)
     if cdn:
         response["CDN-Cache-Control"] = cdn
-    patch_vary_headers(response, ("Authorization",))
+    patch_vary_headers(response, ("Authorization", "Accept-Encoding"))
 
 
-def conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """The 304 (or 412) a conditional request gets instead of this response (RFC 9110 13.2.2)."""
-    if response.status_code not in CACHEABLE_STATUSES:
-        return response
-    last_modified = response.get("Last-Modified")
-    answer = get_conditional_response(
-        request,
-        etag=response.get("ETag"),
-        last_modified=last_modified and parse_http_date(last_modified),
-        response=response,
-    )
-    if answer.status_code == 412:
+def conditional(
+    request: HttpRequest, etag: str, last_modified: int | None, response=None
+) -> HttpResponse | None:
+    """The 304 (or 412) a conditional request gets instead of `response` (RFC 9110 13.2.2),
+    through Django's `get_conditional_response`; `response`, or None, when there is none."""
+    answer = get_conditional_response(request, etag, last_modified, response)
+    if answer is not None and answer.status_code == 412:
         return JsonResponse({"message": "Precondition failed", "status": 412}, status=412)
-    if answer is not response:
+    if answer is not response and response is not None:
         answer["X-Cache"] = response["X-Cache"]
     return answer
+
+
+def send(response: HttpResponse, body: bytes, gzipped: bool) -> HttpResponse:
+    """`body` as this response's content (gzip-encoded or not), with its length."""
+    response.content = body
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    response["Content-Length"] = str(len(body))
+    return response
 
 
 class ResponseCacheMiddleware:
@@ -155,37 +169,51 @@ class ResponseCacheMiddleware:
         if not settings.API_CACHE_ENABLED:
             response = self.get_response(request)
             prepare(response, None, "OFF")
-            return conditional(request, response)
+            if response.status_code not in CACHEABLE_STATUSES:
+                return response
+            return conditional(request, response["ETag"], None, response)
         try:
             state = generation.current()
-            key = cache_key(request, state.value)
+            host = request.get_host()
         except (DatabaseError, DisallowedHost):
             return self.get_response(request)  # the stack answers (503 JSON, 400)
+        gzipped = accepts_gzip(request)
         if any(name in request.META for name in CONDITIONAL_HEADERS):
-            probe = HttpResponse()
-            prepare(probe, state, "HIT")
-            answer = conditional(request, probe)
-            if answer is not probe:  # 304 or 412, decided by the generation
+            # Decided by the generation alone: no cache read, no render.
+            changed = int(state.changed_at.timestamp())
+            answer = conditional(request, etag_for(state, gzipped), changed)
+            if answer is not None:
+                if answer.status_code == 304:
+                    prepare(answer, state, "HIT", gzipped)
                 return answer
-        version = code_version()
+        key, version = cache_key(request, host, state.value), code_version()
         entry = self.cache.get(key, version=version)
         if entry is not None:
             status, headers, packed = entry
-            response = HttpResponse(zlib.decompress(packed), status=status, headers=headers)
-            prepare(response, state, "HIT")
-            return response
+            response = HttpResponse(status=status)
+            response.headers = headers  # as stored: checked once, not header by header
+            prepare(response, state, "HIT", gzipped)
+            return send(response, packed if gzipped else gzip.decompress(packed), gzipped)
         response = self.get_response(request)
-        prepare(response, state, "MISS")
         if (
-            request.method == "GET"
-            and response.status_code in CACHEABLE_STATUSES
-            and not response.streaming
-            and not response.cookies  # Set-Cookie, kept apart from the headers: this client's
+            request.method != "GET"
+            or response.status_code not in CACHEABLE_STATUSES
+            or response.streaming
+            or response.cookies  # Set-Cookie, kept apart from the headers: this client's
         ):
-            headers = {k: v for k, v in response.items() if k not in ("X-Cache", "Last-Modified")}
-            # Compressed (zlib's fastest level; JSON shrinks about five times): less to read and
-            # decode per hit (the database cache stores base64 text), and less Redis memory.
-            entry = (response.status_code, headers, zlib.compress(response.content, 1))
-            self.cache.set(key, entry, settings.API_CACHE_TIMEOUT, version=version)
-            record_served_url(request)  # a CDN may hold this URL now: a purge must name it
-        return conditional(request, response)
+            prepare(response, state, "MISS")
+            return response
+        # Stored gzip-encoded (its fastest level; JSON shrinks about five times): clients that
+        # accept gzip (browsers, CDNs, front-end servers) get these bytes as they are, the
+        # others an inflated copy; less to read and decode per hit, less Redis memory.
+        packed = gzip.compress(response.content, compresslevel=1, mtime=0)
+        prepare(response, state, "MISS", gzipped)
+        headers = ResponseHeaders(response.headers)
+        for name in ("X-Cache", "Last-Modified", "Content-Length"):  # each answer's own
+            headers.pop(name, None)
+        entry = (response.status_code, headers, packed)
+        self.cache.set(key, entry, settings.API_CACHE_TIMEOUT, version=version)
+        record_served_url(request)  # a CDN may hold this URL now: a purge must name it
+        response = send(response, packed, gzipped) if gzipped else response
+        changed = int(state.changed_at.timestamp())
+        return conditional(request, response["ETag"], changed, response)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import gzip
+import json
 from unittest import mock
 
 import pytest
@@ -291,3 +293,32 @@ def test_a_partner_city_past_its_expiry_leaves_every_cached_answer_at_once(api, 
     with mock.patch("django.utils.timezone.now", return_value=later):
         assert "Expiring city" not in [item["name"] for item in api.get(listing).json()["items"]]
         assert api.get(f"/api/v2/partner-cities/{city.pk}/").status_code == 404
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_json_compressed(api, hub):
+    url = f"/api/v2/pages/{hub.pk}/"
+    for attempt in ("miss", "hit"):
+        plain = api.get(url)
+        packed = api.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip", attempt
+        assert "Content-Encoding" not in plain, attempt
+        assert json.loads(gzip.decompress(packed.content)) == plain.json(), attempt
+        assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 3
+        assert int(plain["Content-Length"]) == len(plain.content)
+        for response in (plain, packed):
+            assert "Accept-Encoding" in response["Vary"], attempt
+
+
+def test_each_encoding_has_its_own_validator(api, hub):
+    url = f"/api/v2/pages/{hub.pk}/"
+    plain_etag = api.get(url)["ETag"]
+    packed_etag = api.get(url, HTTP_ACCEPT_ENCODING="gzip")["ETag"]
+    assert plain_etag != packed_etag
+
+    again = api.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed_etag)
+    assert again.status_code == 304 and again["ETag"] == packed_etag
+    assert "Accept-Encoding" in again["Vary"]
+    # A copy of the other encoding is not this one: the client gets the body it asked for.
+    other = api.get(url, HTTP_IF_NONE_MATCH=packed_etag)
+    assert other.status_code == 200 and other.json()["id"] == hub.pk
+    assert "Content-Encoding" not in other
