@@ -67,7 +67,9 @@ RENDER_P50_MS = {"hub": 7.0, "case_study": 5.0, "listing": 15.0, "partner_city":
 RENDER_SHARE = {"hub": 0.08, "listing": 0.03}
 STOCK_FACTOR = 3.0
 # Issue #13, the response cache: share of the ceiling at 32 connections; hung Redis bounds.
-CACHE_SHARE = {"hit_hub": 0.60, "not_modified": 0.75}
+# The hit both as a client that accepts gzip (browsers, CDNs, Node's fetch) and as one that
+# does not (wrk's default: the stored answer is inflated for it).
+CACHE_SHARE = {"hit_hub": 0.60, "hit_hub_gzip": 0.60, "not_modified": 0.75}
 HUNG_P99_MS, HUNG_PUBLISH_S = 1000.0, 2.0
 PUBLISH_ROUNDS = 5
 MEMORY_REQUESTS = [100, 10_000]
@@ -555,10 +557,12 @@ def run_leg(leg: Leg, load: Load, args) -> str:
         etag = urllib.request.urlopen(cached.base + hub.path).headers["ETag"]
         cache_rows = [
             Row("hit_hub", "hub detail, cached", hub.path),
+            Row("hit_hub_gzip", "hub detail, cached, `Accept-Encoding: gzip`", hub.path),
             Row("not_modified", "hub detail, `If-None-Match` (304)", hub.path),
             Row("hit_listing", "20 case studies, fields=*, cached", LISTING),
         ]
-        cache_rows[1].headers = {"If-None-Match": etag}
+        cache_rows[1].headers = {"Accept-Encoding": "gzip"}
+        cache_rows[2].headers = {"If-None-Match": etag}
         for row in cache_rows:
             for _ in range(8):  # fresh connections: both workers see the path
                 _, row.status, body = http_get(cached.base, row.path, row.headers)
