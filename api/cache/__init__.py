@@ -19,7 +19,9 @@
 * **Backends**: Redis when `REDIS_URL` is set (`redis.FailOpenRedisCache`: 100 ms timeouts,
   no retries, a circuit breaker), otherwise Django's database cache on the same database.
   Never process memory: every process must see the same answers.
-* **HTTP**: `ETag` (Django's `set_response_etag`), `Last-Modified` (when the generation last
-  moved), `Cache-Control` from settings, answered by Django's `get_conditional_response`.
+* **HTTP**: `ETag` (the generation and the code's fingerprint, so a 304 needs no cache read),
+  `Last-Modified` (when the generation last moved), `Cache-Control` from settings, answered by
+  Django's `get_conditional_response`. Answers are stored gzip-encoded and sent as they are to
+  clients that accept gzip.
 * **CDN**: `purge` sends exact URLs through Wagtail's `frontend_cache` after each commit.
 """

@@ -81,9 +81,10 @@ def test_requests_with_credentials_or_a_preview_token_are_private_and_never_cach
     query = credentials.pop("QUERY_STRING", "")
     if query:
         url = f"{url}?{query}"
-    private = api.get(url, **credentials)
+    private = api.get(url, HTTP_ACCEPT_ENCODING="gzip", **credentials)
     assert private["Cache-Control"] == "private, no-store"
     assert "ETag" not in private
+    assert "Content-Encoding" not in private  # never compressed (BREACH: docs/security.md)
     # The private answer was not stored: the next anonymous read renders afresh.
     assert api.get(f"/api/v2/pages/{hub.pk}/")["X-Cache"] == "MISS"
     # And a cached public answer is not handed to a credentialed request.
