@@ -36,7 +36,9 @@ PREFETCH: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def _queryset(model: type[models.Model]) -> models.QuerySet:
     label = model._meta.label_lower
-    queryset = model._default_manager.all()
+    # Unordered: the rows are looked up by key (in_bulk, translations); ordering them made the
+    # ORM compile an ORDER BY (Wagtail orders pages by path) that nothing reads.
+    queryset = model._default_manager.all().order_by()
     if label in PREFETCH:
         select, prefetch = PREFETCH[label]
         queryset = queryset.select_related(*select).prefetch_related(*prefetch)
