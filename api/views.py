@@ -38,8 +38,9 @@ from api.renderers import JSONRenderer
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
 from media.views import ALLOWED_WIDTHS, served_formats, served_width, signed_url
 from pages.models import Network, PartnerCity
-from pages.prefetch import request_identity_map, warm_stream_choosers
+from pages.prefetch import load_tag_names, request_identity_map, warm_stream_choosers
 from pages.redirects import RedirectLoop, redirect_representation, resolve_redirect
+from pages.representation import tag_name_fields
 from pages.routing import split_language
 from pages.visibility import (
     public_page_check,
@@ -163,6 +164,7 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
             page = next(iter(rows), None)
             if page is None:  # deleted in between
                 raise Http404(missing)
+            load_tag_names([page], tag_name_fields(model))
             self.check_object_permissions(self.request, page)
             self._cached_object = page
         return self._cached_object
@@ -207,6 +209,8 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         if many and instance is not None:
             instance = list(instance)
             warm_stream_choosers(instance, ("body",))
+            if instance:
+                load_tag_names(instance, tag_name_fields(type(instance[0])))
         return super().get_serializer(instance, *args, **kwargs)
 
     def find_object(self, queryset, request):
