@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -62,12 +64,34 @@ class JSONOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def _frozen(fields_config) -> tuple:
+    """`?fields=` as Wagtail parses it ([(name, negated, sub-fields or None)]), hashable."""
+    return tuple(
+        (name, negated, _frozen(sub_fields) if sub_fields else sub_fields)
+        for name, negated, sub_fields in fields_config
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _serializer_class(view_class, router, model, fields_config: tuple, show_details, nested):
+    return super(BoundedQueriesMixin, view_class)._get_serializer_class(
+        router, model, fields_config, show_details=show_details, nested=nested
+    )
+
+
 class BoundedQueriesMixin:
     """Serialize inside one identity map so chosen objects load once per request; answer
     JSON only."""
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        # Wagtail builds the serializer classes (one per model shown, with their fields) anew on
+        # every request, from code and `?fields=` alone. Built once per combination instead;
+        # the classes hold no request or content, and the LRU bounds how many are kept.
+        return _serializer_class(cls, router, model, _frozen(fields_config), show_details, nested)
 
     def listing_view(self, request):
         with request_identity_map():
