@@ -240,6 +240,9 @@ class ChildRelationField(WagtailChildRelationField):
         return [serializer.to_representation(row) for row in value.all()]
 
 
+_STANDARD_FIELDS: dict = {}
+
+
 class PageSerializer(WagtailPageSerializer):
     html_url = HtmlUrlField()
     parent = ParentField(read_only=True)
@@ -254,6 +257,16 @@ class PageSerializer(WagtailPageSerializer):
         # Blocks read the page being serialized from the shared context (teasers need it).
         self.context["page"] = instance
         return super().to_representation(instance)
+
+    def build_standard_field(self, field_name, model_field):
+        # DRF derives a plain field's arguments from its model field (lengths, validators,
+        # choices) for every serializer it builds, once per field per request: the same answer
+        # each time, from code alone, so derived once per model field (a bounded set).
+        key = (field_name, model_field)
+        if key not in _STANDARD_FIELDS:
+            _STANDARD_FIELDS[key] = super().build_standard_field(field_name, model_field)
+        field_class, kwargs = _STANDARD_FIELDS[key]
+        return field_class, dict(kwargs)  # DRF pops arguments from it
 
     def build_relational_field(self, field_name, relation_info):
         field_class, kwargs = super().build_relational_field(field_name, relation_info)
