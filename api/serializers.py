@@ -243,7 +243,20 @@ class ChildRelationField(WagtailChildRelationField):
 _STANDARD_FIELDS: dict = {}
 
 
-class PageSerializer(WagtailPageSerializer):
+class StandardFieldsOnceMixin:
+    """DRF derives a plain field's arguments from its model field (lengths, validators,
+    choices) for every serializer it builds, once per field per request: the same answer each
+    time, from code alone, so derived once per model field (a bounded set)."""
+
+    def build_standard_field(self, field_name, model_field):
+        key = (field_name, model_field)
+        if key not in _STANDARD_FIELDS:
+            _STANDARD_FIELDS[key] = super().build_standard_field(field_name, model_field)
+        field_class, kwargs = _STANDARD_FIELDS[key]
+        return field_class, dict(kwargs)  # DRF pops arguments from it
+
+
+class PageSerializer(StandardFieldsOnceMixin, WagtailPageSerializer):
     html_url = HtmlUrlField()
     parent = ParentField(read_only=True)
     alias_of = AliasOfField(read_only=True)
@@ -257,16 +270,6 @@ class PageSerializer(WagtailPageSerializer):
         # Blocks read the page being serialized from the shared context (teasers need it).
         self.context["page"] = instance
         return super().to_representation(instance)
-
-    def build_standard_field(self, field_name, model_field):
-        # DRF derives a plain field's arguments from its model field (lengths, validators,
-        # choices) for every serializer it builds, once per field per request: the same answer
-        # each time, from code alone, so derived once per model field (a bounded set).
-        key = (field_name, model_field)
-        if key not in _STANDARD_FIELDS:
-            _STANDARD_FIELDS[key] = super().build_standard_field(field_name, model_field)
-        field_class, kwargs = _STANDARD_FIELDS[key]
-        return field_class, dict(kwargs)  # DRF pops arguments from it
 
     def build_relational_field(self, field_name, relation_info):
         field_class, kwargs = super().build_relational_field(field_name, relation_info)
@@ -330,7 +333,7 @@ class LocaleCodeField(Field):
         return string("The language of this version.")
 
 
-class SnippetSerializer(BaseSerializer):
+class SnippetSerializer(StandardFieldsOnceMixin, BaseSerializer):
     """Snippets in their one shape (`pages.representation.model_representation`), the same as
     where a page embeds them; the detail adds `meta.translation_out_of_date`."""
 
