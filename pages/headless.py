@@ -85,7 +85,7 @@ def page_site_id(page, request=None) -> int | None:
 def url_site_id(page, request=None) -> int | None:
     """The site id of Wagtail's `page.get_url_parts(request)` (None: the page is under no site),
     without the rest of it: Wagtail also reverses the page's URL on the CMS host under the
-    page's language, a path this headless API never shows, at a tenth of a millisecond a page."""
+    page's language, a path this headless API never shows (25 µs a page; under 1 µs here)."""
     site_root_paths = request_memo("site_root_paths", Site.get_site_root_paths)
     possible = [srp for srp in site_root_paths if page.url_path.startswith(srp.root_path)]
     if not possible:
