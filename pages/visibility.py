@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Q
-from django.http.request import split_domain_port
 from django.utils import timezone
 from wagtail.api.validators import SiteFilterValidator
-from wagtail.models import DraftStateMixin, Page, Site
+from wagtail.models import DraftStateMixin, Page
 
 from pages.prefetch import request_memo
 
@@ -79,62 +78,10 @@ def hidden_subtree_filter() -> Q | None:
 
 def request_site(request):
     """The site a request asks about: `?site=` (Http404 if no site has it), else its host's."""
-    asked = request.GET.get("site")
-    if not asked:
-        return request_memo("site:None", lambda: site_for_host(request))
     return request_memo(
-        f"site:{asked}", lambda: SiteFilterValidator(site=asked, request=request).site_obj
+        f"site:{request.GET.get('site')}",
+        lambda: SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj,
     )
-
-
-# What the API reads of a site and its root page (site scope, redirects, sitemap).
-SITE_COLUMNS = (
-    "id",
-    "hostname",
-    "port",
-    "is_default_site",
-    "root_page_id",
-    *(
-        f"root_page__{name}"
-        for name in ("id", "path", "depth", "translation_key", "url_path", "locale_id")
-    ),
-)
-
-
-def site_for_host(request) -> Site | None:
-    """Wagtail's `Site.find_for_request`, with the same ranking, reading only `SITE_COLUMNS`.
-
-    Wagtail ranks the candidates in SQL with a CASE expression and loads both whole rows;
-    building and ordering that query was a tenth of a page's detail. The ranking, as Wagtail's:
-    hostname and port, then hostname on the default site, then the default site (unless
-    exactly one other site has the hostname), then a lone hostname match."""
-    hostname = split_domain_port(request._get_raw_host())[0]
-    try:
-        port = int(request.get_port())
-    except ValueError:
-        port = None
-    candidates = (
-        Site.objects.filter(Q(hostname=hostname) | Q(is_default_site=True))
-        .select_related("root_page")
-        .only(*SITE_COLUMNS)
-        .order_by()
-    )
-
-    def rank(site: Site) -> int:
-        if site.hostname == hostname and site.port == port:
-            return 0
-        if site.hostname == hostname and site.is_default_site:
-            return 1
-        return 2 if site.is_default_site else 3
-
-    sites = sorted(candidates, key=rank)
-    if not sites:
-        return None
-    if len(sites) == 1 or rank(sites[0]) < 2:
-        return sites[0]
-    if rank(sites[0]) == 2:
-        return sites[len(sites) == 2]
-    return None
 
 
 def _site_scope(request, queryset):
