@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from pages.headless import html_url
 from pages.representation import locale_code, model_representation
-from pages.routing import public_path
+from pages.routing import path_for, public_path
 from pages.schema import BOOLEAN, INTEGER, Schema, array, component, nullable, obj, ref, string
 from pages.teasers import case_study_teasers
 
@@ -66,12 +66,16 @@ class BreadcrumbsField(Field):
     def to_representation(self, page):
         if page.depth <= 2:  # the hub, or a page above it: no ancestor below the tree's root
             return []
+        # Values, not pages: a crumb shows four of a page row's thirty columns.
         ancestors = (
-            page.get_ancestors().filter(depth__gt=1).select_related("locale").order_by("depth")
+            page.get_ancestors()
+            .filter(depth__gt=1)
+            .order_by("depth")
+            .values_list("pk", "title", "url_path", "locale__language_code")
         )
         return [
-            {"id": a.pk, "title": a.title, "path": public_path(a), "locale": locale_code(a)}
-            for a in ancestors
+            {"id": pk, "title": title, "path": path_for(url_path, language), "locale": language}
+            for pk, title, url_path, language in ancestors
         ]
 
     def api_schema(self, model, name: str) -> Schema:
@@ -93,15 +97,13 @@ class TranslationsField(Field):
             queryset = base.filter(translation_key=page.translation_key).exclude(pk=page.pk)
         else:
             queryset = page.get_translations(inclusive=False).live()
-        queryset = queryset.select_related("locale")
+        # Values, not pages: a translation shows four of a page row's thirty columns.
+        rows = queryset.order_by("locale__language_code").values_list(
+            "pk", "title", "url_path", "locale__language_code"
+        )
         return [
-            {
-                "locale": locale_code(p),
-                "id": p.pk,
-                "title": p.title,
-                "path": public_path(p),
-            }
-            for p in queryset.order_by("locale__language_code")
+            {"locale": language, "id": pk, "title": title, "path": path_for(url_path, language)}
+            for pk, title, url_path, language in rows
         ]
 
     def api_schema(self, model, name: str) -> Schema:
@@ -188,6 +190,18 @@ def page_summary_serializer_class(model: type) -> type:
     )
 
 
+# What a page summary reads of its page: id, title, its type (content type), and its
+# front-end URL (url_path, language).
+PAGE_SUMMARY_COLUMNS = (
+    "id",
+    "title",
+    "content_type_id",
+    "url_path",
+    "locale",
+    "locale__language_code",
+)
+
+
 class PageSummaryMixin:
     """`meta.parent` and `meta.alias_of`: {id, meta: {type, detail_url, html_url}, title},
     through this project's serializer (so `html_url` is the front end's, as everywhere)."""
@@ -207,7 +221,8 @@ class ParentField(PageSummaryMixin, PageParentField):
         if instance.depth <= 1:
             return None
         parent = self.context["base_queryset"].filter(path=instance.path[: -Page.steplen])
-        return next(iter(parent.select_related("locale").order_by()[:1]), None)
+        parent = parent.select_related("locale").only(*PAGE_SUMMARY_COLUMNS).order_by()
+        return next(iter(parent[:1]), None)
 
 
 class AliasOfField(PageSummaryMixin, PageAliasOfField):
@@ -225,7 +240,23 @@ class ChildRelationField(WagtailChildRelationField):
         return [serializer.to_representation(row) for row in value.all()]
 
 
-class PageSerializer(WagtailPageSerializer):
+_STANDARD_FIELDS: dict = {}
+
+
+class StandardFieldsOnceMixin:
+    """DRF derives a plain field's arguments from its model field (lengths, validators,
+    choices) for every serializer it builds, once per field per request: the same answer each
+    time, from code alone, so derived once per model field (a bounded set)."""
+
+    def build_standard_field(self, field_name, model_field):
+        key = (field_name, model_field)
+        if key not in _STANDARD_FIELDS:
+            _STANDARD_FIELDS[key] = super().build_standard_field(field_name, model_field)
+        field_class, kwargs = _STANDARD_FIELDS[key]
+        return field_class, dict(kwargs)  # DRF pops arguments from it
+
+
+class PageSerializer(StandardFieldsOnceMixin, WagtailPageSerializer):
     html_url = HtmlUrlField()
     parent = ParentField(read_only=True)
     alias_of = AliasOfField(read_only=True)
@@ -302,7 +333,7 @@ class LocaleCodeField(Field):
         return string("The language of this version.")
 
 
-class SnippetSerializer(BaseSerializer):
+class SnippetSerializer(StandardFieldsOnceMixin, BaseSerializer):
     """Snippets in their one shape (`pages.representation.model_representation`), the same as
     where a page embeds them; the detail adds `meta.translation_out_of_date`."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -38,8 +40,9 @@ from api.renderers import JSONRenderer
 from api.serializers import ImageSerializer, PageSerializer, SnippetSerializer, tags_by_object
 from media.views import ALLOWED_WIDTHS, served_formats, served_width, signed_url
 from pages.models import Network, PartnerCity
-from pages.prefetch import request_identity_map, warm_stream_choosers
+from pages.prefetch import load_tag_names, request_identity_map, warm_stream_choosers
 from pages.redirects import RedirectLoop, redirect_representation, resolve_redirect
+from pages.representation import tag_name_fields
 from pages.routing import split_language
 from pages.visibility import (
     public_page_check,
@@ -61,12 +64,34 @@ class JSONOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+def _frozen(fields_config) -> tuple:
+    """`?fields=` as Wagtail parses it ([(name, negated, sub-fields or None)]), hashable."""
+    return tuple(
+        (name, negated, _frozen(sub_fields) if sub_fields else sub_fields)
+        for name, negated, sub_fields in fields_config
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _serializer_class(view_class, router, model, fields_config: tuple, show_details, nested):
+    return super(BoundedQueriesMixin, view_class)._get_serializer_class(
+        router, model, fields_config, show_details=show_details, nested=nested
+    )
+
+
 class BoundedQueriesMixin:
     """Serialize inside one identity map so chosen objects load once per request; answer
     JSON only."""
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JSONOnly
+
+    @classmethod
+    def _get_serializer_class(cls, router, model, fields_config, show_details=False, nested=False):
+        # Wagtail builds the serializer classes (one per model shown, with their fields) anew on
+        # every request, from code and `?fields=` alone. Built once per combination instead;
+        # the classes hold no request or content, and the LRU bounds how many are kept.
+        return _serializer_class(cls, router, model, _frozen(fields_config), show_details, nested)
 
     def listing_view(self, request):
         with request_identity_map():
@@ -163,6 +188,7 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
             page = next(iter(rows), None)
             if page is None:  # deleted in between
                 raise Http404(missing)
+            load_tag_names([page], tag_name_fields(model))
             self.check_object_permissions(self.request, page)
             self._cached_object = page
         return self._cached_object
@@ -207,6 +233,8 @@ class PagesAPIViewSet(BoundedQueriesMixin, WagtailPagesAPIViewSet):
         if many and instance is not None:
             instance = list(instance)
             warm_stream_choosers(instance, ("body",))
+            if instance:
+                load_tag_names(instance, tag_name_fields(type(instance[0])))
         return super().get_serializer(instance, *args, **kwargs)
 
     def find_object(self, queryset, request):

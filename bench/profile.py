@@ -125,10 +125,11 @@ def main() -> None:
         prepare(env)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
     from django.test import Client
+
+    # The server's startup (cms/wsgi.py: Django set up, then what it built frozen out of the
+    # garbage collector's reach), as gunicorn runs it.
+    import cms.wsgi  # noqa: F401
 
     client = Client(HTTP_HOST="127.0.0.1")
     chosen = {key: url for key, url in urls().items() if not args.only or key in args.only}

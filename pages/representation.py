@@ -17,6 +17,7 @@ from rest_framework.fields import Field
 from wagtail.api import APIField
 from wagtail.images.models import Filter
 
+from pages.prefetch import loaded_tag_names
 from pages.routing import public_path
 from pages.schema import (
     BOOLEAN,
@@ -445,7 +446,19 @@ class PageLinkField(ContextField):
 
 class TagNamesField(Field):
     def to_representation(self, value):
+        names = loaded_tag_names(value.instance, self.source)
+        if names is not None:
+            return list(names)
         return sorted(tag.name for tag in value.all())
 
     def api_schema(self, model, name: str) -> Schema:
         return array(string(), description="Tag names, sorted.")
+
+
+def tag_name_fields(model) -> tuple[str, ...]:
+    """The model's `api_fields` shown through `TagNamesField` (`pages.prefetch.load_tag_names`)."""
+    return tuple(
+        field.name
+        for field in getattr(model, "api_fields", ())
+        if isinstance(field.serializer, TagNamesField)
+    )

@@ -134,7 +134,6 @@ class CaseStudyPage(HeadlessURLMixin, FrontendPreviewMixin, Page):
     )
     api_prefetch_related = (
         "related_partner_city__agreements",
-        "themes",
         "partner_organisations",
     )
 
