@@ -171,7 +171,7 @@ class ResponseCacheMiddleware:
             prepare(response, None, "OFF")
             if response.status_code not in CACHEABLE_STATUSES:
                 return response
-            return conditional(request, response["ETag"], None, response)
+            return conditional(request, response.get("ETag"), None, response)
         try:
             state = generation.current()
             host = request.get_host()

@@ -144,6 +144,13 @@ def test_without_the_cache_html_is_never_offered_either(api, hub):
 
 
 @override_settings(API_CACHE_ENABLED=False)
+def test_without_the_cache_find_still_redirects_to_the_page(api, hub):
+    response = api.get("/api/v2/pages/find/?html_path=/")  # a 302 has no body to hash
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/api/v2/pages/{hub.pk}/")
+
+
+@override_settings(API_CACHE_ENABLED=False)
 def test_the_server_cache_can_be_switched_off(api, hub):
     api.get(f"/api/v2/pages/{hub.pk}/")
     second = api.get(f"/api/v2/pages/{hub.pk}/")
