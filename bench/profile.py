@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://.../db .venv/bin/python bench/profile.py
     .venv/bin/python bench/profile.py --only hub,listing --requests 300 --top 30
     .venv/bin/python bench/profile.py --no-profile          # timings only
+    .venv/bin/python bench/profile.py --cache --gzip --only hub   # a cache hit, as browsers ask
 
 Builds (once; `--skip-load` after) the same site as `make bench`: the seed plus
 `manage.py load_bench_data` (2,000 case studies, 200 partner cities, 500 images), then serves
@@ -13,7 +14,9 @@ Django's test client in this process: the cost of rendering, without gunicorn an
 (p50, p90, mean wall-clock ms; p50 of this thread's CPU ms, steadier on a busy machine but
 without the database server's time on PostgreSQL; SQL queries per request), then the same number under cProfile with the
 functions of the largest cumulative and own time. `--var-dir` lets another checkout's code run
-against the same database (to compare two branches in one run).
+against the same database (to compare two branches in one run). `--cache` turns the response
+cache on (every timed request is then a hit, `--gzip` as a client that accepts gzip asks): where
+a hit's time goes, without gunicorn and the network.
 """
 
 from __future__ import annotations
@@ -117,9 +120,13 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true", help="timings only")
     parser.add_argument("--skip-load", action="store_true", help="the database is built")
     parser.add_argument("--var-dir", type=Path, default=ROOT / "var" / "profile")
+    parser.add_argument("--cache", action="store_true", help="response cache on: time its hits")
+    parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     args = parser.parse_args()
 
     env = environment(args.var_dir.resolve())
+    if args.cache:
+        env["API_CACHE_ENABLED"] = "true"
     print("== database:", env.get("DATABASE_URL") or f"{env['VAR_DIR']}/db.sqlite3")
     if not args.skip_load:
         prepare(env)
@@ -131,7 +138,9 @@ def main() -> None:
     # garbage collector's reach), as gunicorn runs it.
     import cms.wsgi  # noqa: F401
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(
+        HTTP_HOST="127.0.0.1", **({"HTTP_ACCEPT_ENCODING": "gzip"} if args.gzip else {})
+    )
     chosen = {key: url for key, url in urls().items() if not args.only or key in args.only}
     for url in chosen.values():
         for _ in range(args.warmup):
@@ -144,7 +153,8 @@ def main() -> None:
         for key, url in chosen.items():
             print(f"\n== profile: {key} ({url}), {args.requests} requests")
             print(profiled(client, url, args.requests, args.top))
-    print(f"\n== p50 in-process, caches off, {args.requests} requests each (ms)")
+    mode = "response cache hits" if args.cache else "caches off"
+    print(f"\n== p50 in-process, {mode}, {args.requests} requests each (ms)")
     print(f"{'url':14} {'p50':>7} {'p90':>7} {'mean':>7} {'cpu p50':>8} {'queries':>8}  path")
     for key, url, times, cpu, queries in rows:
         p50, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
