@@ -129,7 +129,10 @@ def prepare(
 
 
 def conditional(
-    request: HttpRequest, etag: str, last_modified: int | None, response=None
+    request: HttpRequest,
+    etag: str | None,
+    last_modified: int | None,
+    response: HttpResponse | None = None,
 ) -> HttpResponse | None:
     """The 304 (or 412) a conditional request gets instead of `response` (RFC 9110 13.2.2),
     through Django's `get_conditional_response`; `response`, or None, when there is none."""
