@@ -6,17 +6,18 @@
     .venv/bin/python bench/profile.py --no-profile          # timings only
     .venv/bin/python bench/profile.py --cache --gzip --only hub   # a cache hit, as browsers ask
 
-Builds (once; `--skip-load` after) the same site as `make bench`: the seed plus
-`manage.py load_bench_data` (2,000 case studies, 200 partner cities, 500 images), then serves
-with production settings and the response cache off (`API_CACHE_ENABLED=false`), through
-Django's test client in this process: the cost of rendering, without gunicorn and the network
-(about 1 ms more a request). For each URL: warm-up requests, then `--requests` timed ones
-(p50, p90, mean wall-clock ms; p50 of this thread's CPU ms, steadier on a busy machine but
-without the database server's time on PostgreSQL; SQL queries per request), then the same number under cProfile with the
-functions of the largest cumulative and own time. `--var-dir` lets another checkout's code run
-against the same database (to compare two branches in one run). `--cache` turns the response
-cache on (every timed request is then a hit, `--gzip` as a client that accepts gzip asks): where
-a hit's time goes, without gunicorn and the network.
+Builds (once; `--skip-load` after) the same site as `make bench`: the seed plus `manage.py
+load_bench_data` (2,000 case studies, 200 partner cities, 500 images), then serves with `make
+bench`'s environment (`bench.run.base_env`: production settings) and the cache off
+(`API_CACHE_ENABLED=false`), through Django's test client in this process: the cost of
+rendering, without gunicorn and the network (about 1 ms more a request). For each URL: warm-up
+requests, then `--requests` timed ones (p50, p90, mean wall-clock ms; p50 of this thread's CPU
+ms, steadier on a busy machine but without the database server's time on PostgreSQL; SQL queries
+per request), then the same number under cProfile with the functions of the largest cumulative
+and own time. `--var-dir` lets another checkout's code run against the same database (to compare
+two branches in one run). `--cache` turns the response cache on (every timed request is then a
+hit, `--gzip` as a client that accepts gzip asks): where a hit's time goes, without gunicorn and
+the network.
 """
 
 from __future__ import annotations
@@ -25,32 +26,29 @@ import sys
 from pathlib import Path
 
 # This file is named like the standard library's `profile`, which cProfile imports: keep its
-# own directory off the import path.
+# own directory off the import path, and the project's on it.
+ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import cProfile  # noqa: E402
 import io  # noqa: E402
 import os  # noqa: E402
 import pstats  # noqa: E402
-import secrets  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.run import base_env  # noqa: E402
 
 
 def environment(var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    """`make bench`'s (bench settings, caches off), on this shell's database and Redis if it
+    names them, else on SQLite in `var_dir`."""
+    env = base_env()
     env.update(
-        DJANGO_SETTINGS_MODULE="settings.production",
-        SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(60),
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        SECURE_SSL_REDIRECT="false",
-        API_CACHE_ENABLED="false",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        {name: os.environ[name] for name in ("DATABASE_URL", "REDIS_URL") if os.environ.get(name)}
     )
     if not env.get("DATABASE_URL"):
         env["VAR_DIR"] = str(var_dir)
@@ -131,7 +129,6 @@ def main() -> None:
     if not args.skip_load:
         prepare(env)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
     from django.test import Client
 
     # The server's startup (cms/wsgi.py: Django set up, then what it built frozen out of the
