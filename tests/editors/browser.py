@@ -55,6 +55,22 @@ def footer_action(page: Page, name: str):
     return button
 
 
+def open_editor(page: Page, url: str) -> None:
+    """Open an edit view and wait until Wagtail notices edits in it.
+
+    Wagtail's unsaved-changes controller takes the form's initial state two seconds after the
+    page loads; anything typed before then becomes part of that state and never shows as
+    unsaved (not in the editor, not in the other editors' session bar). It announces the
+    moment with a `w-unsaved:watch-edits` event, which marks the page here (an attribute, not a
+    `wait_for_function`: the admin's Content-Security-Policy forbids evaluating strings)."""
+    page.add_init_script(
+        "document.addEventListener('w-unsaved:watch-edits', () => {"
+        " document.documentElement.dataset.watchingEdits = 'yes'; });"
+    )
+    page.goto(url)
+    expect(page.locator("html[data-watching-edits]")).to_have_count(1)
+
+
 def status_in_page_list(page: Page, title: str):
     return page.locator("tr", has_text=title).locator(".w-status")
 

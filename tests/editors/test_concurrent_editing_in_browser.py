@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pages.models import CaseStudyPage
-from tests.editors.browser import django_orm, footer_action
+from tests.editors.browser import django_orm, footer_action, open_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
@@ -31,7 +31,7 @@ def test_two_editors_see_each_other_and_a_save_over_a_newer_version_asks_first(
     settings.WAGTAIL_EDITING_SESSION_PING_INTERVAL = 1000  # quicker than the 10 s default
     edit_url = f"{admin_server.url}/admin/pages/{seeded.lille_pk}/edit/"
     erin = admin(*people.editor)
-    erin.goto(edit_url)
+    open_editor(erin, edit_url)
     ruben = admin(*people.reviewer)
     ruben.goto(edit_url)
 
