@@ -149,12 +149,12 @@ class CaseStudyTeasersMetaField(Field):
         super().__init__(**kwargs)
 
     def to_representation(self, page):
-        from pages.models import HubPage
+        from pages.models import CaseStudyPage, HubPage
 
         if not isinstance(page, HubPage):
             return None
         self.context["page"] = page
-        return case_study_teasers(self.context)
+        return case_study_teasers(self.context, CaseStudyPage)
 
     def api_schema(self, model, name: str) -> Schema:
         from pages.models import HubPage

@@ -23,6 +23,7 @@ from pages.representation import (
 from pages.schema import BOOLEAN, Schema, array, nullable, obj, ref, string
 
 from .prefetch import prefetched_in_bulk
+from .teasers import case_study_teasers
 from .visibility import public_page_check
 
 
@@ -310,12 +311,11 @@ class CaseStudyTeasersBlock(blocks.StructBlock):
         return self.normalize({"heading": "Case studies", "case_studies": latest})
 
     def get_api_representation(self, value, context=None):
-        from .teasers import case_study_teasers
-
         chosen = [page for page in value["case_studies"] if page is not None]
+        model = self.child_blocks["case_studies"].child_block.target_model
         return {
             "heading": value["heading"],
-            "case_studies": case_study_teasers(context, chosen=chosen),
+            "case_studies": case_study_teasers(context, model, chosen=chosen),
         }
 
     def api_schema(self) -> Schema:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from wagtail.models import Page
 
 from pages.representation import locale_code, page_path, thumbnail_representation
 from pages.schema import BOOLEAN, INTEGER, Schema, array, component, nullable, obj, ref, string
+from pages.visibility import hidden_subtree_filter
 
 TEASER_LIMIT = 12
 # What `teaser()` reads of a case study, its locale and its hero image (an image whose
@@ -92,8 +94,12 @@ def teaser(page, context: dict | None, fallback: bool = False) -> dict[str, Any]
     }
 
 
-def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict[str, Any]:
-    """Chosen case studies (only those live and public), or the latest under the hub.
+def case_study_teasers(
+    context: dict | None, model: type[Page], chosen: list | None = None
+) -> dict[str, Any]:
+    """Chosen case studies (pages of `model`, only those live and public), or the latest under
+    the hub. The caller names the model (the teaser block, the page type it links to), so this
+    module, which the page models' blocks use, imports no page model.
 
     On a hub in another language than the chosen pages, each chosen case study comes in the
     hub's language where a live, public translation exists, otherwise as chosen (the source)
@@ -101,16 +107,13 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
     the hub's own children, so always in its language.
 
     Computed once per request: the hub's body block and its `meta` share the result."""
-    from pages.models import CaseStudyPage
-    from pages.visibility import hidden_subtree_filter
-
     context = context if context is not None else {}
     hub = context.get("page")
     cache_key = ("case_study_teasers", tuple(page.pk for page in chosen or ()))
     cache = context.setdefault("_teaser_cache", {})
     if cache_key in cache:
         return cache[cache_key]
-    queryset = CaseStudyPage.objects.live()
+    queryset = model.objects.live()
     hidden = hidden_subtree_filter()  # unpublished, expired or private, and their subtrees
     if hidden is not None:
         queryset = queryset.exclude(hidden)
@@ -131,7 +134,7 @@ def case_study_teasers(context: dict | None, chosen: list | None = None) -> dict
         latest = (
             Page.objects.live()
             .child_of(hub)
-            .filter(content_type=ContentType.objects.get_for_model(CaseStudyPage))
+            .filter(content_type=ContentType.objects.get_for_model(model))
             .order_by("-first_published_at", "-id")
         )
         if hidden is not None:
@@ -154,8 +157,6 @@ def _chosen_in_hub_locale(queryset, chosen: list, locale_id: int | None) -> list
     """(page, fallback) for each chosen page that is public: its translation in `locale_id`
     where one is public, else the page as chosen. One query for both, in the editor's order,
     each case study once."""
-    from django.db.models import Q
-
     wanted = Q(pk__in=[page.pk for page in chosen])
     keys = {page.translation_key for page in chosen if page.locale_id != locale_id}
     if locale_id is not None and keys:
