@@ -34,7 +34,7 @@ from api.routing import REDIRECTS_LIMIT_MAX, SITEMAP_LIMIT_MAX
 from api.views import PagesAPIViewSet, SnippetAPIViewSet
 from media.views import ALLOWED_WIDTHS
 from pages.models import Network, PartnerCity
-from pages.representation import model_label, model_ref, model_schema
+from pages.representation import model_field_schema, model_label, model_ref, model_schema
 from pages.schema import (
     BOOLEAN,
     INTEGER,
@@ -42,7 +42,6 @@ from pages.schema import (
     SchemaError,
     array,
     components,
-    model_field_schema,
     nullable,
     obj,
     ref,

@@ -13,24 +13,28 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from rest_framework.fields import Field
 from wagtail.api import APIField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import Filter
 
 from pages.prefetch import loaded_tag_names
 from pages.routing import public_path
 from pages.schema import (
     BOOLEAN,
+    HTML,
     INTEGER,
+    NUMBER,
     Schema,
     SchemaError,
     array,
     component,
     define,
-    model_field_schema,
     nullable,
     obj,
     ref,
+    stream_schema,
     string,
 )
 from pages.translation import in_page_locale
@@ -361,6 +365,55 @@ def snippet_meta_schema(model) -> Schema:
         },
         required=["type", "detail_url", "locale", "fallback"],
     )
+
+
+# --- model fields shown as they are (`plain_value`) -------------------
+
+
+def model_field_schema(model: type[models.Model], name: str) -> Schema:
+    """The JSON of a model field that the API shows as is: its Django type decides."""
+    field = model._meta.get_field(name)
+    if isinstance(field, StreamField):
+        return stream_schema(field.stream_block)
+    if field.one_to_many or field.many_to_many:
+        related = field.related_model
+        if getattr(related, "api_fields", None) is None:
+            raise SchemaError(f"{model.__name__}.{name}: {related.__name__} has no api_fields")
+        return array(model_schema(related))  # the rows' own shape
+    if field.is_relation:
+        raise SchemaError(
+            f"{model.__name__}.{name} is a relation: declare it with a field that has a schema"
+        )
+    schema = _django_field_schema(field)
+    if field.choices:
+        values = [value for value, _label in field.flatchoices]
+        schema = {**schema, "enum": values}
+        labels = "; ".join(f"{value!r}: {label}" for value, label in field.flatchoices)
+        schema["description"] = f"One of {labels}."
+    help_text = str(field.help_text or "")
+    if help_text and "description" not in schema:
+        schema["description"] = help_text
+    return nullable(schema) if field.null else schema
+
+
+def _django_field_schema(field: models.Field) -> Schema:
+    if isinstance(field, models.BooleanField):
+        return dict(BOOLEAN)
+    if isinstance(field, (models.IntegerField, models.AutoField)):
+        return dict(INTEGER)
+    if isinstance(field, (models.DecimalField, models.FloatField)):
+        return dict(NUMBER)  # plain_value sends a Decimal as a JSON number
+    if isinstance(field, models.DateTimeField):
+        return string(format="date-time")
+    if isinstance(field, models.DateField):
+        return string(format="date")
+    if isinstance(field, RichTextField):
+        return dict(HTML)
+    if isinstance(field, models.URLField):
+        return string("A web address (empty when not given).")
+    if isinstance(field, (models.CharField, models.TextField, models.UUIDField)):
+        return string()
+    raise SchemaError(f"no JSON type known for {type(field).__name__} {field.name!r}")
 
 
 def api_field_schema(model, api_field: APIField) -> Schema:

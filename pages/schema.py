@@ -2,7 +2,7 @@
 
 Every block (`api_schema()` next to `get_api_representation`), every API field class
 (`api_schema(model, name)` next to `to_representation`) and every model field the API shows
-as is (by its Django type, `model_field_schema`) says what JSON it gives. `api.openapi` builds
+as is (by its Django type, `pages.representation.model_field_schema`) says what JSON it gives. `api.openapi` builds
 the OpenAPI document from these declarations and from the endpoints' own field lists, so the
 document and the JSON come from one place; the test suite validates every answer it receives
 against the document, which catches a declaration that no longer matches its code.
@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
 from wagtail import blocks
-from wagtail.fields import RichTextField, StreamField
 
 Schema = dict[str, Any]
 
@@ -106,57 +104,6 @@ HTML: Schema = string("HTML (rich text, links resolved to front-end paths)")
 
 def camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
-
-
-# --- model fields shown as they are (`pages.representation.plain_value`) -------------------
-
-
-def model_field_schema(model: type[models.Model], name: str) -> Schema:
-    """The JSON of a model field that the API shows as is: its Django type decides."""
-    field = model._meta.get_field(name)
-    if isinstance(field, StreamField):
-        return stream_schema(field.stream_block)
-    if field.one_to_many or field.many_to_many:
-        related = field.related_model
-        if getattr(related, "api_fields", None) is None:
-            raise SchemaError(f"{model.__name__}.{name}: {related.__name__} has no api_fields")
-        from pages.representation import model_schema  # the rows' own shape
-
-        return array(model_schema(related))
-    if field.is_relation:
-        raise SchemaError(
-            f"{model.__name__}.{name} is a relation: declare it with a field that has a schema"
-        )
-    schema = _django_field_schema(field)
-    if field.choices:
-        values = [value for value, _label in field.flatchoices]
-        schema = {**schema, "enum": values}
-        labels = "; ".join(f"{value!r}: {label}" for value, label in field.flatchoices)
-        schema["description"] = f"One of {labels}."
-    help_text = str(field.help_text or "")
-    if help_text and "description" not in schema:
-        schema["description"] = help_text
-    return nullable(schema) if field.null else schema
-
-
-def _django_field_schema(field: models.Field) -> Schema:
-    if isinstance(field, models.BooleanField):
-        return dict(BOOLEAN)
-    if isinstance(field, (models.IntegerField, models.AutoField)):
-        return dict(INTEGER)
-    if isinstance(field, (models.DecimalField, models.FloatField)):
-        return dict(NUMBER)  # plain_value sends a Decimal as a JSON number
-    if isinstance(field, models.DateTimeField):
-        return string(format="date-time")
-    if isinstance(field, models.DateField):
-        return string(format="date")
-    if isinstance(field, RichTextField):
-        return dict(HTML)
-    if isinstance(field, models.URLField):
-        return string("A web address (empty when not given).")
-    if isinstance(field, (models.CharField, models.TextField, models.UUIDField)):
-        return string()
-    raise SchemaError(f"no JSON type known for {type(field).__name__} {field.name!r}")
 
 
 # --- blocks --------------------------------------------------------------------------------
