@@ -56,8 +56,9 @@ def test_every_setting_read_from_the_environment_is_documented():
 
 def test_imports_run_one_way():
     """The import-linter contracts in pyproject.toml hold: settings -> nothing, media ->
-    Wagtail, pages -> media, api and webhooks -> pages, cms -> api, nothing -> tests;
-    imports inside functions count too (`make lint` runs the same check)."""
+    Wagtail, pages -> media, api and webhooks -> pages, cms -> api, nothing -> tests; no
+    circle among the modules of a package; imports inside functions count too (`make lint`
+    runs the same check)."""
     result = subprocess.run(
         [str(Path(sys.executable).with_name("lint-imports"))],
         cwd=ROOT,
