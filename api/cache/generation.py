@@ -23,6 +23,11 @@ class State:
     changed_at: datetime.datetime
     next_expiry: datetime.datetime | None
 
+    @property
+    def last_modified(self) -> int:
+        """`changed_at` in whole seconds: what HTTP's Last-Modified can say."""
+        return int(self.changed_at.timestamp())
+
 
 def current() -> State:
     """The generation now. Past the next expiry it moves first (once, whoever reads first):

@@ -121,7 +121,7 @@ def prepare(
             set_response_etag(response)
     else:
         response["ETag"] = etag_for(state, gzipped)
-        response["Last-Modified"] = http_date(state.changed_at.timestamp())
+        response["Last-Modified"] = http_date(state.last_modified)
     response["Cache-Control"], cdn = cache_control(state)
     if cdn:
         response["CDN-Cache-Control"] = cdn
@@ -183,8 +183,7 @@ class ResponseCacheMiddleware:
         gzipped = accepts_gzip(request)
         if any(name in request.META for name in CONDITIONAL_HEADERS):
             # Decided by the generation alone: no cache read, no render.
-            changed = int(state.changed_at.timestamp())
-            answer = conditional(request, etag_for(state, gzipped), changed)
+            answer = conditional(request, etag_for(state, gzipped), state.last_modified)
             if answer is not None:
                 if answer.status_code == 304:
                     prepare(answer, state, "HIT", gzipped)
@@ -218,5 +217,4 @@ class ResponseCacheMiddleware:
         self.cache.set(key, entry, settings.API_CACHE_TIMEOUT, version=version)
         record_served_url(request)  # a CDN may hold this URL now: a purge must name it
         response = send(response, packed, gzipped) if gzipped else response
-        changed = int(state.changed_at.timestamp())
-        return conditional(request, response["ETag"], changed, response)
+        return conditional(request, response["ETag"], state.last_modified, response)
