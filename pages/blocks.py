@@ -226,8 +226,26 @@ class CallToActionBlock(blocks.StructBlock):
         )
 
 
-class PartnerCitiesTimelineBlock(blocks.StructBlock):
-    """The partner cities on a timeline, in the order the editor puts them."""
+class ChosenSnippetsBlock(blocks.StructBlock):
+    """A heading and the snippets an editor chose (child `list_name`), in the editor's order.
+    A chosen snippet that is not live (a draft, scheduled, expired) is left out."""
+
+    list_name = ""
+
+    def get_api_representation(self, value, context=None):
+        shown = (model_representation(item, context) for item in value[self.list_name] if item)
+        return {"heading": value["heading"], self.list_name: [item for item in shown if item]}
+
+    def api_schema(self) -> Schema:
+        model = self.child_blocks[self.list_name].child_block.model_class
+        return obj({"heading": string(), self.list_name: array(model_ref(model))})
+
+
+class PartnerCitiesTimelineBlock(ChosenSnippetsBlock):
+    """The partner cities on a timeline, in the order the editor puts them (some cities have
+    only a period, no year)."""
+
+    list_name = "cities"
 
     heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Our partner cities'.")
     cities = blocks.ListBlock(
@@ -243,23 +261,11 @@ class PartnerCitiesTimelineBlock(blocks.StructBlock):
         cities = sample_objects("pages.PartnerCity")
         return self.normalize({"heading": "Our partner cities", "cities": cities})
 
-    def get_api_representation(self, value, context=None):
-        # The editor's order is the timeline's order: some cities have only a period, no year.
-        # A chosen city that is not live (a draft, scheduled, expired) is left out.
-        cities = [model_representation(city, context) for city in value["cities"] if city]
-        return {"heading": value["heading"], "cities": [city for city in cities if city]}
 
-    def api_schema(self) -> Schema:
-        return obj(
-            {
-                "heading": string(),
-                "cities": array(model_ref(self.child_blocks["cities"].child_block.model_class)),
-            }
-        )
-
-
-class NetworksBlock(blocks.StructBlock):
+class NetworksBlock(ChosenSnippetsBlock):
     """The city networks Leeds belongs to."""
+
+    list_name = "networks"
 
     heading = blocks.CharBlock(max_length=200, help_text="e.g. 'Global networks'.")
     networks = blocks.ListBlock(NetworkChooserBlock(), help_text="Choose the networks to show.")
@@ -272,18 +278,6 @@ class NetworksBlock(blocks.StructBlock):
     def get_preview_value(self):
         networks = sample_objects("pages.Network")
         return self.normalize({"heading": "Global networks", "networks": networks})
-
-    def get_api_representation(self, value, context=None):
-        networks = [model_representation(n, context) for n in value["networks"] if n]
-        return {"heading": value["heading"], "networks": [n for n in networks if n]}
-
-    def api_schema(self) -> Schema:
-        return obj(
-            {
-                "heading": string(),
-                "networks": array(model_ref(self.child_blocks["networks"].child_block.model_class)),
-            }
-        )
 
 
 class CaseStudyTeasersBlock(blocks.StructBlock):
