@@ -80,4 +80,4 @@ serve-production: setup
 	scripts/serve_production.sh
 
 clean:
-	rm -rf $(VENV) .uv var/test-media frontend/node_modules
+	rm -rf $(VENV) .uv var/test-media-* frontend/node_modules

@@ -10,7 +10,9 @@ SECRET_KEY = "test-only-secret-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CORS_ALLOWED_ORIGINS = ["http://127.0.0.1:3000", "http://localhost:3000"]
-MEDIA_ROOT = VAR_DIR / "test-media"
+# One folder per test run (its process id): two runs at once from one checkout (a suite in each
+# terminal, PostgreSQL beside SQLite) no longer delete each other's images when the first ends.
+MEDIA_ROOT = VAR_DIR / f"test-media-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
