@@ -114,6 +114,15 @@ def chromium():
 
 
 @pytest.fixture
+def administrator(db) -> tuple[str, str]:
+    """A superuser's username and password: what neither group may do (delete pages, manage
+    Settings > Redirects) is an administrator's job."""
+    with django_orm():
+        get_user_model().objects.create_superuser("ada", "ada@example.com", "pw-ada-journey")
+    return "ada", "pw-ada-journey"
+
+
+@pytest.fixture
 def people(db):
     """An editor and a reviewer, members of the groups the data migration made (not
     superusers), as an administrator would set them up in Settings -> Users."""

@@ -11,7 +11,6 @@ run inside `committed()`.
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
@@ -23,14 +22,6 @@ from tests.factories import CaseStudyPageFactory, HubPageFactory
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
 TWINNING_FRONT_END = "https://twinning.example.net"
-
-
-@pytest.fixture
-def administrator(db) -> tuple[str, str]:
-    """A superuser: the one who manages Settings > Redirects."""
-    with django_orm():
-        get_user_model().objects.create_superuser("ada", "ada@example.com", "pw-ada-redirects")
-    return "ada", "pw-ada-redirects"
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import os
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -24,14 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 CASE_STUDY = "Bambisanani Partnership"  # seeded
 PARTNER_CITY = "Durban"  # seeded
 NEW_CASE_STUDY = "Leeds and Hangzhou: a new exchange of young engineers"
-
-
-@pytest.fixture
-def site_admin(db) -> tuple[str, str]:
-    """Deleting pages is an administrator's job (neither group may)."""
-    with django_orm():
-        get_user_model().objects.create_superuser("ada", "ada@example.com", "pw-ada-journey")
-    return "ada", "pw-ada-journey"
 
 
 @pytest.fixture
@@ -53,12 +44,12 @@ def front_end_hub(page, front_end) -> dict[str, list[str]]:
 
 
 def test_a_case_study_and_a_partner_city_deleted_in_the_admin_stay_deleted_after_load_seed(
-    site_admin, admin, anonymous_api, committed, admin_server, front_end, public_page
+    administrator, admin, anonymous_api, committed, admin_server, front_end, public_page
 ):
     with django_orm():
         case_study = CaseStudyPage.objects.get(title=CASE_STUDY, locale__language_code="en")
         city = PartnerCity.objects.get(name=PARTNER_CITY, locale__language_code="en")
-    ada = admin(*site_admin)
+    ada = admin(*administrator)
 
     ada.goto(f"{admin_server.url}/admin/pages/{case_study.pk}/delete/")
     with committed():
