@@ -5,6 +5,7 @@
     .venv/bin/python bench/profile.py --only hub,listing --requests 300 --top 30
     .venv/bin/python bench/profile.py --no-profile          # timings only
     .venv/bin/python bench/profile.py --cache --gzip --only hub   # a cache hit, as browsers ask
+    .venv/bin/python bench/profile.py --skip-load --no-profile --sql   # each SQL statement's cost
 
 Builds (once; `--skip-load` after) the same site as `make bench`: the seed plus `manage.py
 load_bench_data` (2,000 case studies, 200 partner cities, 500 images), then serves with `make
@@ -17,7 +18,8 @@ per request), then the same number under cProfile with the functions of the larg
 and own time. `--var-dir` lets another checkout's code run against the same database (to compare
 two branches in one run). `--cache` turns the response cache on (every timed request is then a
 hit, `--gzip` as a client that accepts gzip asks): where a hit's time goes, without gunicorn and
-the network.
+the network. `--sql` lists each SQL statement of a request with the time the ORM took to
+compile it and the database to execute it: on SQLite the compiling costs more than the executing.
 """
 
 from __future__ import annotations
@@ -96,6 +98,54 @@ def timed(client, url: str, requests: int) -> tuple[list[float], int]:
     return times, cpu, len(executed)
 
 
+def statements(client, url: str, requests: int) -> str:
+    """Each SQL statement of a request: ms compiling it (the ORM's `SQLCompiler.as_sql`; a
+    subquery's compiling counts in its outer statement too; statements written out in SQL have
+    none) and ms executing it (until the database answers; SQLite computes further rows as they
+    are fetched), the mean of `requests` requests, costliest first."""
+    from django.db import connection
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled: dict[str, float] = {}
+    executed: dict[str, float] = {}
+    original = SQLCompiler.as_sql
+
+    def timed_as_sql(self, *args, **kwargs):
+        start = time.perf_counter()
+        sql, params = original(self, *args, **kwargs)
+        compiled[sql] = compiled.get(sql, 0.0) + time.perf_counter() - start
+        return sql, params
+
+    def timed_execute(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            executed[sql] = executed.get(sql, 0.0) + time.perf_counter() - start
+
+    SQLCompiler.as_sql = timed_as_sql
+    try:
+        with connection.execute_wrapper(timed_execute):
+            for _ in range(requests):
+                client.get(url)
+    finally:
+        SQLCompiler.as_sql = original
+    rows = sorted(
+        ((compiled.get(sql, 0.0), seconds, sql) for sql, seconds in executed.items()),
+        key=lambda row: -(row[0] + row[1]),
+    )
+    lines = [f"{'compile':>8} {'execute':>8}  statement"]
+    for compile_s, execute_s, sql in rows:
+        ms = 1000 / requests
+        lines.append(f"{compile_s * ms:8.3f} {execute_s * ms:8.3f}  {' '.join(sql.split())[:150]}")
+    total_compile = sum(row[0] for row in rows) * 1000 / requests
+    total_execute = sum(row[1] for row in rows) * 1000 / requests
+    lines.append(
+        f"{total_compile:8.3f} {total_execute:8.3f}  all ({len(rows)} distinct statements)"
+    )
+    return "\n".join(lines)
+
+
 def profiled(client, url: str, requests: int, top: int) -> str:
     profile = cProfile.Profile()
     profile.enable()
@@ -120,6 +170,9 @@ def main() -> None:
     parser.add_argument("--var-dir", type=Path, default=ROOT / "var" / "profile")
     parser.add_argument("--cache", action="store_true", help="response cache on: time its hits")
     parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
+    parser.add_argument(
+        "--sql", action="store_true", help="each statement's compiling and executing time"
+    )
     args = parser.parse_args()
 
     env = environment(args.var_dir.resolve())
@@ -146,6 +199,10 @@ def main() -> None:
     for key, url in chosen.items():
         times, cpu, queries = timed(client, url, args.requests)
         rows.append((key, url, times, cpu, queries))
+    if args.sql:
+        for key, url in chosen.items():
+            print(f"\n== statements: {key} ({url}), ms a request, mean of {args.requests}")
+            print(statements(client, url, args.requests))
     if not args.no_profile:
         for key, url in chosen.items():
             print(f"\n== profile: {key} ({url}), {args.requests} requests")
