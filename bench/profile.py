@@ -77,7 +77,7 @@ def urls() -> dict[str, str]:
     }
 
 
-def timed(client, url: str, requests: int) -> tuple[list[float], int]:
+def timed(client, url: str, requests: int) -> tuple[list[float], list[float], int]:
     from django.db import connection
 
     executed: list[str] = []
@@ -134,12 +134,12 @@ def statements(client, url: str, requests: int) -> str:
         ((compiled.get(sql, 0.0), seconds, sql) for sql, seconds in executed.items()),
         key=lambda row: -(row[0] + row[1]),
     )
+    ms = 1000 / requests  # seconds over all requests -> ms a request
     lines = [f"{'compile':>8} {'execute':>8}  statement"]
     for compile_s, execute_s, sql in rows:
-        ms = 1000 / requests
         lines.append(f"{compile_s * ms:8.3f} {execute_s * ms:8.3f}  {' '.join(sql.split())[:150]}")
-    total_compile = sum(row[0] for row in rows) * 1000 / requests
-    total_execute = sum(row[1] for row in rows) * 1000 / requests
+    total_compile = sum(row[0] for row in rows) * ms
+    total_execute = sum(row[1] for row in rows) * ms
     lines.append(
         f"{total_compile:8.3f} {total_execute:8.3f}  all ({len(rows)} distinct statements)"
     )

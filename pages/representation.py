@@ -367,7 +367,7 @@ def snippet_meta_schema(model) -> Schema:
     )
 
 
-# --- model fields shown as they are (`plain_value`) -------------------
+# --- model fields shown as they are (`plain_value`) ---------------------------------------------
 
 
 def model_field_schema(model: type[models.Model], name: str) -> Schema:

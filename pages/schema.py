@@ -2,10 +2,11 @@
 
 Every block (`api_schema()` next to `get_api_representation`), every API field class
 (`api_schema(model, name)` next to `to_representation`) and every model field the API shows
-as is (by its Django type, `pages.representation.model_field_schema`) says what JSON it gives. `api.openapi` builds
-the OpenAPI document from these declarations and from the endpoints' own field lists, so the
-document and the JSON come from one place; the test suite validates every answer it receives
-against the document, which catches a declaration that no longer matches its code.
+as is (by its Django type, `pages.representation.model_field_schema`) says what JSON it gives.
+`api.openapi` builds the OpenAPI document from these declarations and from the endpoints' own
+field lists, so the document and the JSON come from one place; the test suite validates every
+answer it receives against the document, which catches a declaration that no longer matches
+its code.
 
 Named schemas (`component`) become `#/components/schemas/<name>`; `ref(name)` points at one.
 """
