@@ -3,6 +3,7 @@ raised it (a view, Django's URL resolver, a middleware, a method the endpoint la
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -60,6 +61,32 @@ def exception_handler(exc, context):
         response.data = error_body(message, response.status_code)
         return response
     return None
+
+
+@component("Moved")
+def moved_schema() -> Schema:
+    """What `say_where_in_json` gives a redirect (its declaration for /api/v2/openapi.json)."""
+    return obj(
+        {
+            "message": string("What the redirect is, for a developer."),
+            "status": {**INTEGER, "description": "The HTTP status, again (301 or 302)."},
+            "location": string("Where the answer is: the `Location` header, again."),
+        },
+        description="A redirect under /api/ says in JSON where to go, for a client that "
+        "does not follow it.",
+    )
+
+
+def say_where_in_json(response: HttpResponse) -> None:
+    """A redirect's body, which Django leaves empty and labels HTML, as JSON."""
+    response.content = json.dumps(
+        {
+            "message": f"{response.reason_phrase}: follow Location.",
+            "status": response.status_code,
+            "location": response["Location"],
+        }
+    ).encode()
+    response["Content-Type"] = "application/json"
 
 
 def json_error(message: str, status: int, **headers: str) -> JsonResponse:
@@ -153,9 +180,9 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 
 class JSONErrorsMiddleware:
-    """Under /api/: a request line too long is a JSON 414, and an error answered in another
+    """Under /api/: a request line too long is a JSON 414, an error answered in another
     format (Django's HTML 405 or CSRF 403, a text error from a package) becomes the JSON error
-    with the same status."""
+    with the same status, and a redirect says where in JSON: every answer with a body is JSON."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -172,6 +199,9 @@ class JSONErrorsMiddleware:
                 if header in response:
                     replacement[header] = response[header]
             return replacement
+        moved = 300 <= response.status_code < 400 and response.has_header("Location")
+        if moved and "json" not in response.get("Content-Type", ""):
+            say_where_in_json(response)
         return response
 
 
@@ -187,5 +217,7 @@ __all__ = [
     "handler404",
     "handler500",
     "json_error",
+    "moved_schema",
     "not_found",
+    "say_where_in_json",
 ]

@@ -26,7 +26,7 @@ from django.shortcuts import render
 from wagtail.api.rich_text import APIRichText
 from wagtail.models import Page
 
-from api.errors import MAX_URL_LENGTH, allow_methods, error_schema
+from api.errors import MAX_URL_LENGTH, allow_methods, error_schema, moved_schema
 from api.health import health_schema
 from api.preview import TOKEN_PARAMETER, PreviewAPIViewSet
 from api.router import api_router
@@ -405,11 +405,15 @@ NOT_MODIFIED = {
         "still match (no body)."
     }
 }
+LOCATION = {"Location": {"schema": {"type": "string"}}}
 FOUND = {
     "302": {
-        "description": "Found: `Location` is the object's detail URL (relative, other "
-        "query parameters kept). Follow it.",
-        "headers": {"Location": {"schema": {"type": "string"}}},
+        **json_response(
+            "Found: `Location` is the object's detail URL (relative, other query parameters "
+            "kept). Follow it.",
+            ref("Moved"),
+        ),
+        "headers": LOCATION,
     }
 }
 
@@ -601,9 +605,12 @@ def paths() -> dict[str, Schema]:
         ],
         {
             "302": {
-                "description": "`Location` is the image file at that size: a signed URL of "
-                "Wagtail's image serve view (`/images/<signature>/<id>/<spec>/<name>`).",
-                "headers": {"Location": {"schema": {"type": "string"}}},
+                **json_response(
+                    "`Location` is the image file at that size: a signed URL of Wagtail's "
+                    "image serve view (`/images/<signature>/<id>/<spec>/<name>`).",
+                    ref("Moved"),
+                ),
+                "headers": LOCATION,
             },
             **NOT_MODIFIED,
             **errors(400, 404, 503),
@@ -759,11 +766,12 @@ def document() -> dict[str, Any]:
         ],
         "paths": paths(),
     }
-    # Declared beside the code that answers them: error_body, the health view.
+    # Declared beside the code that answers them: error_body, redirects, the health view.
     extra = {
         **page_components(),
         **media_components(),
         "Error": error_schema(),
+        "Moved": moved_schema(),
         "Health": health_schema(),
     }
     doc["components"] = {"schemas": _collect_components(doc, extra)}

@@ -16,7 +16,7 @@ from jsonschema.exceptions import best_match
 
 SAFE_METHODS = ("GET", "HEAD")
 # Answers with no body by definition.
-BODILESS = (204, 301, 302, 304)
+BODILESS = (204, 304)
 ITEM_MARKERS = ("id", "meta")
 
 
@@ -83,6 +83,10 @@ class Contract:
             data = json.loads(body)
         except ValueError as exc:
             raise ContractError(f"{method} {path} -> {status}: invalid JSON ({exc})") from exc
+        if template is None and status == 301:
+            # The path without its trailing slash: the URL with it, in the redirect's shape.
+            self.valid(data, {"$ref": "#/components/schemas/Moved"}, False, method, path, status)
+            return
         if template is None or method not in SAFE_METHODS:
             # An unknown path, or a method nothing documents: only the error shape is allowed.
             if status < 400:

@@ -911,6 +911,15 @@ export interface components {
             /** @description The block's id, stable across revisions. */
             id: string;
         };
+        /** @description A redirect under /api/ says in JSON where to go, for a client that does not follow it. */
+        Moved: {
+            /** @description What the redirect is, for a developer. */
+            message: string;
+            /** @description The HTTP status, again (301 or 302). */
+            status: number;
+            /** @description Where the answer is: the `Location` header, again. */
+            location: string;
+        };
         /**
          * @description A network or initiative of cities. Chosen by the hub's networks section and by case
          *         studies; listed at /api/v2/networks/. Drafts, preview, review, scheduling and locking as
@@ -1490,7 +1499,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
             };
             /** @description A query parameter is invalid: the message says which and why. */
             400: {
@@ -1977,7 +1988,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
             };
             /** @description A query parameter is invalid: the message says which and why. */
             400: {
@@ -2191,7 +2204,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
             };
             /** @description A query parameter is invalid: the message says which and why. */
             400: {
@@ -2425,7 +2440,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
             };
             /** @description A query parameter is invalid: the message says which and why. */
             400: {
@@ -2657,7 +2674,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
             };
             /** @description A query parameter is invalid: the message says which and why. */
             400: {
@@ -2722,7 +2741,9 @@ export interface operations {
                     Location?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
             };
             /** @description Not modified: the `If-None-Match` / `If-Modified-Since` validators still match (no body). */
             304: {

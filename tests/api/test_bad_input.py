@@ -56,6 +56,11 @@ def test_an_api_url_without_its_trailing_slash_still_redirects_to_it(api):
     response = api.get("/api/v2/pages?limit=1")
     assert response.status_code == 301
     assert response["Location"] == "/api/v2/pages/?limit=1"
+    assert response.json() == {
+        "message": "Moved Permanently: follow Location.",
+        "status": 301,
+        "location": "/api/v2/pages/?limit=1",
+    }
 
 
 @pytest.mark.parametrize(

@@ -148,6 +148,12 @@ def test_find_resolves_every_public_page_path_to_a_followable_detail_url(api, pa
     assert response.status_code == 302
     location = response["Location"]
     assert location.startswith("/api/v2/pages/")
+    # A client that does not follow redirects reads where to go in JSON, like every answer.
+    assert response.json() == {
+        "message": "Found: follow Location.",
+        "status": 302,
+        "location": location,
+    }
     followed = api.get(location)
     assert followed.status_code == 200
     assert followed.json()["meta"]["path"] == path
