@@ -4,11 +4,12 @@ Each database leg (SQLite always; PostgreSQL with Redis when they answer, see `L
 
 1. Builds its bench site (`manage.py load_bench_data`: 2,000 case studies, 200 partner cities,
    500 images on top of the seed) and counts each endpoint's SQL queries and bytes in-process.
-2. Starts three gunicorns, each with 2 sync workers: the ceiling (`bench/ceiling.py`, a bare
-   Django app: one view, no middleware, its own settings), the API with the response cache off
-   (`API_CACHE_ENABLED=false`: the render path, with stock Wagtail's v2 pages endpoint mounted
-   beside it by `bench/settings.py`), and the API with the cache on (Redis on the PostgreSQL
-   leg, Django's database cache on the SQLite one).
+2. Starts four gunicorns, each with 2 sync workers: the ceiling (`bench/ceiling.py`, a bare
+   Django app: one view, no middleware, its own settings), the same app on the leg's database
+   (its floor: the view reads the content generation first, as every fresh answer must), the
+   API with the response cache off (`API_CACHE_ENABLED=false`: the render path, with stock
+   Wagtail's v2 pages endpoint mounted beside it by `bench/settings.py`), and the API with the
+   cache on (Redis on the PostgreSQL leg, Django's database cache on the SQLite one).
 3. wrk at 1 and 32 connections. Every 32-connection cell is measured right after the ceiling,
    in the same round, and reported as a percentage of it; the rows with targets take
    `--rounds` rounds (median ratio), the others one.
@@ -57,6 +58,7 @@ PYTHON = sys.executable
 DOC = ROOT / "docs" / "benchmarks.md"
 WORKERS = 2
 CEILING_PATH = "/ceiling/"
+FLOOR_PATH = "/ceiling/generation/"
 LISTING = "/api/v2/pages/?type=pages.CaseStudyPage&fields=*&limit=20"
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cms_bench")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -208,11 +210,16 @@ def gunicorn(env: dict[str, str], app: str = "cms.wsgi:application", workers: in
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def ceiling_server():
-    return gunicorn(
-        {**base_env(), "DJANGO_SETTINGS_MODULE": "bench.ceiling"},
-        "django.core.wsgi:get_wsgi_application()",
-    )
+def ceiling_server(database_url: str = ""):
+    """The bare Django app; with `database_url`, also the floor (`/ceiling/generation/`)."""
+    env = {**base_env(), "DJANGO_SETTINGS_MODULE": "bench.ceiling"}
+    if database_url:
+        env["CEILING_DATABASE_URL"] = database_url
+    return gunicorn(env, "django.core.wsgi:get_wsgi_application()")
+
+
+def database_url(leg_env: dict[str, str]) -> str:
+    return leg_env.get("DATABASE_URL") or f"sqlite:///{leg_env['VAR_DIR']}/db.sqlite3"
 
 
 _DURATION = re.compile(r"([\d.]+)(us|ms|s|m)\b")
@@ -548,7 +555,12 @@ def run_leg(leg: Leg, load: Load, args) -> str:
     rows, pks = inspect(leg)
     by_key = {r.key: r for r in rows}
     cached_env = {**leg.env, "API_CACHE_ENABLED": "true"}
-    with ceiling_server() as ceiling, gunicorn(leg.env) as rendered, gunicorn(cached_env) as cached:
+    with (
+        ceiling_server() as ceiling,
+        ceiling_server(database_url(leg.env)) as floor,
+        gunicorn(leg.env) as rendered,
+        gunicorn(cached_env) as cached,
+    ):
         print(f"== render path (cache off), {load.tool}")
         targets = set(RENDER_SHARE) | {"stock_hub", "stock_listing"}
         measure(load, ceiling, rendered, rows, targets, args.rounds)
@@ -568,6 +580,12 @@ def run_leg(leg: Leg, load: Load, args) -> str:
                 _, row.status, body = http_get(cached.base, row.path, row.headers)
             row.bytes = len(body)
         measure(load, ceiling, cached, cache_rows, set(CACHE_SHARE), args.rounds)
+        # The floor of any fresh answer on this database: a bare view and the generation read.
+        floor_row = Row("floor", "bare Django + the generation read (floor)", FLOOR_PATH)
+        _, floor_row.status, body = http_get(floor.base, FLOOR_PATH)
+        floor_row.bytes = len(body)
+        measure(load, ceiling, floor, [floor_row], {"floor"}, args.rounds)
+        cache_rows.append(floor_row)
         print("== the first request after a publish in another process")
         firsts, fresh = after_publish(leg, cached, rendered, by_key, pks["hub_pk"])
     print("== hung Redis")
@@ -672,6 +690,15 @@ def leg_report(leg, load, args, rows, cache_rows, firsts, fresh, hung, rss) -> s
             f"- {verdict(share >= target)} (#13): {by_key[key].label} at 32 connections "
             f"{share:.1%} of the ceiling (at least {target:.0%})."
         )
+    floor = by_key["floor"].share
+    lines.append(
+        f"- Context (#13): the floor, a bare Django view that only reads the generation as "
+        f"every fresh answer must, reached {floor:.1%} of the ceiling; of the floor, the "
+        + ", ".join(
+            f"{by_key[key].label} reached {by_key[key].share / floor:.0%}" for key in CACHE_SHARE
+        )
+        + "."
+    )
     lines.append(
         f"- {verdict(fresh)} (#13): every first request after a publish showed the new title."
     )

@@ -36,6 +36,14 @@ def test_the_ceiling_is_a_bare_django_app_answering_json():
     assert out.strip() == '200 OK application/json {"ok": true} 0 0'
 
 
+def test_the_floor_reads_the_generation_as_every_fresh_api_answer_does():
+    # bench/ceiling.py cannot import the app (it has none): its copy of the read must match.
+    from api.cache import generation
+    from bench import ceiling
+
+    assert ceiling.GENERATION_READ == generation.READ
+
+
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF="bench.urls", API_CACHE_ENABLED=False)
 def test_stock_wagtail_serves_the_same_page_beside_the_api(api, hub):
