@@ -20,6 +20,10 @@ two branches in one run). `--cache` turns the response cache on (every timed req
 hit, `--gzip` as a client that accepts gzip asks): where a hit's time goes, without gunicorn and
 the network. `--sql` lists each SQL statement of a request with the time the ORM took to
 compile it and the database to execute it: on SQLite the compiling costs more than the executing.
+`--primitives` prices, on this machine and database, what every render is made of: one
+statement written out in SQL, one through the ORM (a few values, a page row, a case study's
+row), Wagtail's `Site.find_for_request`, and a request through the middleware to a view that
+reads one row (`/api/health/`): the budget any faster render path has to fit in.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import pstats  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
 from bench.run import base_env  # noqa: E402
 
@@ -146,6 +151,52 @@ def statements(client, url: str, requests: int) -> str:
     return "\n".join(lines)
 
 
+def cpu_p50(call: Callable[[], object], requests: int, warmup: int = 20) -> float:
+    for _ in range(warmup):
+        call()
+    cpu = []
+    for _ in range(requests):
+        start = time.thread_time()
+        call()
+        cpu.append((time.thread_time() - start) * 1000)
+    return statistics.median(cpu)
+
+
+def primitives(client, requests: int) -> str:
+    """Thread CPU p50 (ms) of the pieces every render is built from, on this database."""
+    from django.db import connection
+    from django.test import RequestFactory
+    from wagtail.models import Page, Site
+
+    from pages.models import CaseStudyPage
+
+    pk = int(urls()["case_study"].rstrip("/").rsplit("/", 1)[1])
+    table = Page._meta.db_table
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+
+    def written_out():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT title FROM {table} WHERE id = %s", [pk])
+            return cursor.fetchall()
+
+    pieces = {
+        "a statement written out in SQL (one value by key)": written_out,
+        "the same through the ORM (values_list)": lambda: list(
+            Page.objects.filter(pk=pk).values_list("title")
+        ),
+        "three values and the locale's code (one join)": lambda: list(
+            Page.objects.filter(pk=pk).values_list("title", "url_path", "locale__language_code")
+        ),
+        "a page row (Page.objects.get)": lambda: Page.objects.get(pk=pk),
+        "a case study's row (37 columns, two tables)": lambda: (
+            CaseStudyPage.objects.filter(pk=pk).order_by().first()
+        ),
+        "Wagtail's Site.find_for_request": lambda: Site.find_for_request(factory.get("/")),
+        "a request through the middleware: GET /api/health/": lambda: client.get("/api/health/"),
+    }
+    return "\n".join(f"{cpu_p50(call, requests):8.3f}  {name}" for name, call in pieces.items())
+
+
 def profiled(client, url: str, requests: int, top: int) -> str:
     profile = cProfile.Profile()
     profile.enable()
@@ -172,6 +223,9 @@ def main() -> None:
     parser.add_argument("--gzip", action="store_true", help="send Accept-Encoding: gzip")
     parser.add_argument(
         "--sql", action="store_true", help="each statement's compiling and executing time"
+    )
+    parser.add_argument(
+        "--primitives", action="store_true", help="what a statement, a row, a request cost"
     )
     args = parser.parse_args()
 
@@ -203,6 +257,9 @@ def main() -> None:
         for key, url in chosen.items():
             print(f"\n== statements: {key} ({url}), ms a request, mean of {args.requests}")
             print(statements(client, url, args.requests))
+    if args.primitives:
+        print(f"\n== primitives: thread CPU p50 of {args.requests} calls each (ms)")
+        print(primitives(client, args.requests))
     if not args.no_profile:
         for key, url in chosen.items():
             print(f"\n== profile: {key} ({url}), {args.requests} requests")
