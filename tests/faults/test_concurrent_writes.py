@@ -9,7 +9,7 @@ import pytest
 
 from tests.faults.servers import Load, app_env, get, manage, run_script, serving
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.own_servers]
 
 ROUNDS = 5
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.faults.servers import Load, app_env, get, serving
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.own_servers]
 
 # DATABASE_CONNECT_TIMEOUT defaults to 3 s (settings/base.py); the rest is slack for a busy
 # 2-core machine. A request that takes longer than this while the database is down "hangs".

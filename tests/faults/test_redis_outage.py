@@ -12,7 +12,7 @@ import pytest
 
 from tests.faults.servers import Load, app_env, get, run_script, serving
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.own_servers]
 
 PUBLISH = """
 import statistics
