@@ -23,7 +23,10 @@ compile it and the database to execute it: on SQLite the compiling costs more th
 `--primitives` prices, on this machine and database, what every render is made of: one
 statement written out in SQL, one through the ORM (a few values, a page row, a case study's
 row), Wagtail's `Site.find_for_request`, and a request through the middleware to a view that
-reads one row (`/api/health/`): the budget any faster render path has to fit in.
+reads one row (`/api/health/`): the budget any faster render path has to fit in. `--split`
+divides each request's CPU time between Django's ORM (every `QuerySet` method, and statements
+run on a cursor) and the rest (middleware, DRF, the serializers, Wagtail's blocks, the
+representations, the JSON): the rest is what a request would cost if every statement were free.
 """
 
 from __future__ import annotations
@@ -197,6 +200,61 @@ def primitives(client, requests: int) -> str:
     return "\n".join(f"{cpu_p50(call, requests):8.3f}  {name}" for name, call in pieces.items())
 
 
+def orm_split(client, chosen: dict[str, str], requests: int) -> str:
+    """Per URL, thread CPU p50 (ms) of the whole request, of its time in Django's ORM (any
+    `QuerySet` method: building, compiling, executing, fetching, making instances, prefetching;
+    the outermost call counted once; and statements run on a cursor outside one), and of the
+    rest."""
+    import types
+
+    from django.db import connection
+    from django.db.models.query import QuerySet
+
+    inside = {"depth": 0, "seconds": 0.0}
+
+    def counted(call):
+        def wrapper(*args, **kwargs):
+            if inside["depth"]:
+                return call(*args, **kwargs)
+            inside["depth"] += 1
+            start = time.thread_time()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                inside["seconds"] += time.thread_time() - start
+                inside["depth"] -= 1
+
+        return wrapper
+
+    def cursor_statement(execute, sql, params, many, context):
+        return counted(execute)(sql, params, many, context)
+
+    originals = {
+        name: value
+        for name, value in vars(QuerySet).items()
+        if isinstance(value, types.FunctionType) and not name.startswith("__")
+    }
+    for name, value in originals.items():
+        setattr(QuerySet, name, counted(value))
+    lines = [f"{'url':14} {'whole':>7} {'ORM':>7} {'the rest':>9}"]
+    try:
+        with connection.execute_wrapper(cursor_statement):
+            for key, url in chosen.items():
+                whole, orm = [], []
+                for _ in range(requests):
+                    inside["seconds"] = 0.0
+                    start = time.thread_time()
+                    client.get(url)
+                    whole.append((time.thread_time() - start) * 1000)
+                    orm.append(inside["seconds"] * 1000)
+                total, in_orm = statistics.median(whole), statistics.median(orm)
+                lines.append(f"{key:14} {total:7.2f} {in_orm:7.2f} {total - in_orm:9.2f}")
+    finally:
+        for name, value in originals.items():
+            setattr(QuerySet, name, value)
+    return "\n".join(lines)
+
+
 def profiled(client, url: str, requests: int, top: int) -> str:
     profile = cProfile.Profile()
     profile.enable()
@@ -226,6 +284,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--primitives", action="store_true", help="what a statement, a row, a request cost"
+    )
+    parser.add_argument(
+        "--split", action="store_true", help="each request's CPU in the ORM and in the rest"
     )
     args = parser.parse_args()
 
@@ -257,6 +318,9 @@ def main() -> None:
         for key, url in chosen.items():
             print(f"\n== statements: {key} ({url}), ms a request, mean of {args.requests}")
             print(statements(client, url, args.requests))
+    if args.split:
+        print(f"\n== the ORM and the rest: thread CPU p50 of {args.requests} requests (ms)")
+        print(orm_split(client, chosen, args.requests))
     if args.primitives:
         print(f"\n== primitives: thread CPU p50 of {args.requests} calls each (ms)")
         print(primitives(client, args.requests))
